@@ -1,0 +1,97 @@
+import { cpus } from 'node:os';
+import { z } from 'zod';
+import { boolean, parseEnv, port, positiveInt } from '../../../shared/config/env.js';
+
+/**
+ * Every knob of the embedder, read once from the environment at start-up.
+ * Each field says what it trades off.
+ */
+export const embedderEnvSchema = z.object({
+  /** Model directory in the published Hugging Face layout (tokenizer.json, config.json, onnx/). */
+  MODEL_DIR: z.string({ error: 'MODEL_DIR is required: a model directory (see README, "Models")' }),
+  /**
+   * Prefix scheme, when the directory has no polysearch.json manifest or to
+   * override it. Never guessed: a wrong scheme silently ruins recall.
+   */
+  MODEL_PROFILE: z.enum(['e5', 'e5-instruct']).optional(),
+  /** Model id reported in the fingerprint, when the manifest does not name it. */
+  MODEL_ID: z.string().optional(),
+  /** Task sentence for e5-instruct queries ("Instruct: {task}\nQuery: {text}"). */
+  EMBEDDER_INSTRUCT_TASK: z
+    .string()
+    .default('Given a web search query, retrieve relevant passages that answer the query'),
+  EMBEDDER_GRPC_HOST: z.string().default('0.0.0.0'),
+  EMBEDDER_GRPC_PORT: port(50051),
+  EMBEDDER_HTTP_HOST: z.string().default('0.0.0.0'),
+  EMBEDDER_HTTP_PORT: port(8081),
+  /** Inputs per Embed call. Larger batches amortise overhead but hold the single inference slot longer. */
+  EMBEDDER_MAX_INPUTS: positiveInt(64),
+  /** UTF-8 bytes per input. Text past the model's 512 tokens is truncated anyway; this bounds tokenizer work and memory. */
+  EMBEDDER_MAX_INPUT_BYTES: positiveInt(32_768),
+  /** Requests waiting for the inference slot. Past it callers get RESOURCE_EXHAUSTED at once instead of queueing into their deadline. */
+  EMBEDDER_QUEUE_CAPACITY: positiveInt(256),
+  /**
+   * Padded tokens (rows × longest row) one fused run may hold. Fusing queued
+   * requests raises throughput; a larger budget raises the latency of a query
+   * that lands behind a big batch.
+   */
+  EMBEDDER_BATCH_TOKEN_BUDGET: positiveInt(8_192),
+  /** One inference running longer than this trips the watchdog: readiness off, worker replaced. Must exceed the slowest legitimate batch. */
+  EMBEDDER_WATCHDOG_MS: positiveInt(30_000),
+  /** ONNX Runtime intra-op threads. Default: all cores, since only one inference runs at a time. */
+  EMBEDDER_INTRA_OP_THREADS: positiveInt(Math.max(1, cpus().length)),
+  /** How long SIGTERM waits for in-flight and queued work before exiting. */
+  EMBEDDER_SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  /** Server certificate and key (PEM paths). Set both to serve gRPC over TLS. */
+  EMBEDDER_TLS_CERT: z.string().optional(),
+  EMBEDDER_TLS_KEY: z.string().optional(),
+  /** CA bundle (PEM path) for client certificates. Set it to require mTLS: clients without a certificate it signed are refused. */
+  EMBEDDER_TLS_CLIENT_CA: z.string().optional(),
+  /** Allow a generated fixture model (vectors carry no meaning). Off in production images. */
+  EMBEDDER_ALLOW_FIXTURE: boolean(true),
+});
+
+export type EmbedderEnv = z.infer<typeof embedderEnvSchema>;
+
+export interface EmbedderConfig {
+  modelDir: string;
+  profileOverride?: 'e5' | 'e5-instruct';
+  modelIdOverride?: string;
+  instructTask: string;
+  grpc: { host: string; port: number };
+  http: { host: string; port: number };
+  limits: { maxInputs: number; maxInputBytes: number };
+  queue: { capacity: number; batchTokenBudget: number };
+  watchdogMs: number;
+  intraOpThreads: number;
+  shutdownGraceMs: number;
+  tls?: { certPath: string; keyPath: string; clientCaPath?: string };
+  allowFixture: boolean;
+}
+
+export function loadEmbedderConfig(env: NodeJS.ProcessEnv = process.env): EmbedderConfig {
+  const e = parseEnv(embedderEnvSchema, env);
+  if ((e.EMBEDDER_TLS_CERT === undefined) !== (e.EMBEDDER_TLS_KEY === undefined)) {
+    throw new Error('invalid configuration: EMBEDDER_TLS_CERT and EMBEDDER_TLS_KEY must be set together');
+  }
+  if (e.EMBEDDER_TLS_CLIENT_CA && !e.EMBEDDER_TLS_CERT) {
+    throw new Error('invalid configuration: EMBEDDER_TLS_CLIENT_CA needs EMBEDDER_TLS_CERT and EMBEDDER_TLS_KEY');
+  }
+  return {
+    modelDir: e.MODEL_DIR,
+    profileOverride: e.MODEL_PROFILE,
+    modelIdOverride: e.MODEL_ID,
+    instructTask: e.EMBEDDER_INSTRUCT_TASK,
+    grpc: { host: e.EMBEDDER_GRPC_HOST, port: e.EMBEDDER_GRPC_PORT },
+    http: { host: e.EMBEDDER_HTTP_HOST, port: e.EMBEDDER_HTTP_PORT },
+    limits: { maxInputs: e.EMBEDDER_MAX_INPUTS, maxInputBytes: e.EMBEDDER_MAX_INPUT_BYTES },
+    queue: { capacity: e.EMBEDDER_QUEUE_CAPACITY, batchTokenBudget: e.EMBEDDER_BATCH_TOKEN_BUDGET },
+    watchdogMs: e.EMBEDDER_WATCHDOG_MS,
+    intraOpThreads: e.EMBEDDER_INTRA_OP_THREADS,
+    shutdownGraceMs: e.EMBEDDER_SHUTDOWN_GRACE_MS,
+    tls: e.EMBEDDER_TLS_CERT
+      ? { certPath: e.EMBEDDER_TLS_CERT, keyPath: e.EMBEDDER_TLS_KEY!, clientCaPath: e.EMBEDDER_TLS_CLIENT_CA }
+      : undefined,
+    allowFixture: e.EMBEDDER_ALLOW_FIXTURE,
+  };
+}
