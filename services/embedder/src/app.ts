@@ -27,6 +27,7 @@ export interface EmbedderApp {
 export interface StartOptions {
   /** Substitute worker entry (tests make one that can wedge). */
   workerUrl?: URL;
+  workerData?: unknown;
   serverCredentials?: ServerCredentials;
 }
 
@@ -54,6 +55,7 @@ export async function startEmbedder(config: EmbedderConfig, options: StartOption
     watchdogMs: config.watchdogMs,
     warmup: padBatch([tokenizer.encode(profile.format('query', 'warm-up')).ids], tokenizer.padId),
     workerUrl: options.workerUrl,
+    workerData: options.workerData,
   });
   backend.on('tripped', () => metrics.watchdogTrips.inc());
   backend.on('run', ({ ms }: { ms: number }) => logger.trace({ ms }, 'inference run'));

@@ -16,6 +16,8 @@ export interface WorkerBackendOptions {
   warmup: PaddedBatch;
   /** Worker entry module; tests substitute one that can wedge. */
   workerUrl?: URL;
+  /** Passed to the worker as workerData (test workers read their fault plan here). */
+  workerData?: unknown;
   /** Delay between failed recovery attempts. */
   restartBackoffMs?: number;
 }
@@ -87,6 +89,7 @@ export class WorkerBackend extends EventEmitter {
       // The worker is a fresh isolate: in development it needs the same
       // TypeScript loader as the main thread.
       execArgv: isTypeScript ? ['--import', 'tsx'] : [],
+      workerData: this.options.workerData,
     });
     this.worker = worker;
     worker.on('message', (msg: FromWorker) => this.onMessage(worker, msg));

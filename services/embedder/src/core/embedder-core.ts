@@ -86,6 +86,11 @@ export class EmbedderCore {
     return this.queue.depth;
   }
 
+  /** True while an inference is running. */
+  get busy(): boolean {
+    return this.queue.busy;
+  }
+
   /** The exact text the model sees for a caller's text of a role. */
   modelText(role: Role, text: string): string {
     return this.options.profile.format(role, text);

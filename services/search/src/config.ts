@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { parseEnv, port, positiveInt } from '../../../shared/config/env.js';
+
+/**
+ * Every knob of the search service, read once from the environment at
+ * start-up. Each field says what it trades off.
+ */
+export const searchEnvSchema = z.object({
+  /** PostgreSQL with pgvector. Unset: embedded PGlite (in memory, or PGLITE_DATA_DIR). */
+  DATABASE_URL: z.string().optional(),
+  /** Directory for the embedded database; unset keeps it in memory (lost on exit). */
+  PGLITE_DATA_DIR: z.string().optional(),
+  /** Schema holding polysearch's tables; lets several deployments share one database. */
+  SEARCH_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('polysearch'),
+  /** Connections in the pool: more serve more concurrent searches but cost Postgres memory. */
+  SEARCH_DB_POOL_SIZE: positiveInt(10),
+  /** Comma-separated embedder addresses; several (or one dns:/// name) are balanced round-robin. */
+  EMBEDDER_ADDRESSES: z.string().default('localhost:50051'),
+  SEARCH_GRPC_HOST: z.string().default('0.0.0.0'),
+  SEARCH_GRPC_PORT: port(50052),
+  SEARCH_HTTP_HOST: z.string().default('0.0.0.0'),
+  SEARCH_HTTP_PORT: port(8082),
+  /** Vector width of the column; must equal the model's. Changing models of another width needs a new schema. */
+  EMBEDDING_DIMENSIONS: positiveInt(384),
+  /** HNSW graph degree: higher improves recall and costs memory and build time. */
+  HNSW_M: positiveInt(16),
+  /** HNSW build candidate list: higher improves recall and slows inserts. */
+  HNSW_EF_CONSTRUCTION: positiveInt(64),
+  /** Default HNSW search candidate list: higher improves recall and slows searches. */
+  HNSW_EF_SEARCH: positiveInt(40),
+  /** Deadline of a query embedding. Short, because search falls back to keywords instead of waiting. */
+  EMBEDDER_QUERY_TIMEOUT_MS: positiveInt(300),
+  /** Deadline of a passage batch during Upsert/backfill; past it the documents are stored pending. */
+  EMBEDDER_PASSAGE_TIMEOUT_MS: positiveInt(10_000),
+  /** Consecutive embedder failures that open the circuit (searches go keyword-only at once). */
+  BREAKER_FAILURES: positiveInt(3),
+  /** How long the circuit stays open before one probe call is let through. */
+  BREAKER_HALF_OPEN_MS: positiveInt(5_000),
+  /** Query vectors cached; each costs ~dims×4 bytes. */
+  QUERY_CACHE_MAX: positiveInt(10_000),
+  /** Cached query vectors expire after this (also bounded by the model fingerprint in the key). */
+  QUERY_CACHE_TTL_MS: positiveInt(3_600_000),
+  /** Reciprocal rank fusion constant: larger flattens the advantage of top ranks. */
+  RRF_K: positiveInt(60),
+  /** Minimum semantic score when a request sets none; see README "Relevance threshold". Unset: chosen by model profile. */
+  SEARCH_MIN_SCORE: z.coerce.number().min(-1).max(1).optional(),
+  /** How often the backfill looks for pending passages. */
+  BACKFILL_INTERVAL_MS: positiveInt(2_000),
+  /** Passages per backfill embedder call. */
+  BACKFILL_BATCH: positiveInt(32),
+  /** Words per passage; e5 reads 512 tokens, multilingual text runs ~1.5-2.5 tokens a word. */
+  PASSAGE_MAX_WORDS: positiveInt(180),
+  PASSAGE_OVERLAP_WORDS: z.coerce.number().int().min(0).default(30),
+  /** Documents per Upsert call. */
+  UPSERT_MAX_DOCUMENTS: positiveInt(100),
+  /** Bytes of content per document. */
+  UPSERT_MAX_CONTENT_BYTES: positiveInt(1_000_000),
+  /** How long SIGTERM waits for in-flight calls. */
+  SEARCH_SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  /** CA that signed the embedder's certificate: set it to talk TLS to the embedder. */
+  SEARCH_TLS_CA: z.string().optional(),
+  /** Client certificate and key presented to an mTLS embedder. */
+  SEARCH_TLS_CERT: z.string().optional(),
+  SEARCH_TLS_KEY: z.string().optional(),
+  /** Name to check the embedder certificate against when the dialled address is not in it. */
+  EMBEDDER_TLS_SERVER_NAME: z.string().optional(),
+});
+
+export type SearchEnv = z.infer<typeof searchEnvSchema>;
+
+export interface SearchConfig {
+  database: { url?: string; pgliteDataDir?: string; schema: string; poolSize: number };
+  embedder: {
+    addresses: string[];
+    queryTimeoutMs: number;
+    passageTimeoutMs: number;
+    breakerFailures: number;
+    breakerHalfOpenMs: number;
+    tls?: { caPath: string; certPath?: string; keyPath?: string; serverNameOverride?: string };
+  };
+  grpc: { host: string; port: number };
+  http: { host: string; port: number };
+  vectors: { dimensions: number; hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
+  cache: { max: number; ttlMs: number };
+  ranking: { rrfK: number; minScore?: number };
+  backfill: { intervalMs: number; batch: number };
+  passages: { maxWords: number; overlapWords: number };
+  limits: { maxDocuments: number; maxContentBytes: number };
+  shutdownGraceMs: number;
+}
+
+export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchConfig {
+  const e = parseEnv(searchEnvSchema, env);
+  const addresses = e.EMBEDDER_ADDRESSES.split(',').map((a) => a.trim()).filter(Boolean);
+  if (addresses.length === 0) throw new Error('invalid configuration: EMBEDDER_ADDRESSES: at least one address');
+  if ((e.SEARCH_TLS_CERT === undefined) !== (e.SEARCH_TLS_KEY === undefined)) {
+    throw new Error('invalid configuration: SEARCH_TLS_CERT and SEARCH_TLS_KEY must be set together');
+  }
+  if (e.SEARCH_TLS_CERT && !e.SEARCH_TLS_CA) {
+    throw new Error('invalid configuration: SEARCH_TLS_CERT needs SEARCH_TLS_CA (the CA of the embedder certificate)');
+  }
+  if (e.PASSAGE_OVERLAP_WORDS >= e.PASSAGE_MAX_WORDS) {
+    throw new Error('invalid configuration: PASSAGE_OVERLAP_WORDS must be smaller than PASSAGE_MAX_WORDS');
+  }
+  return {
+    database: { url: e.DATABASE_URL, pgliteDataDir: e.PGLITE_DATA_DIR, schema: e.SEARCH_DB_SCHEMA, poolSize: e.SEARCH_DB_POOL_SIZE },
+    embedder: {
+      addresses,
+      queryTimeoutMs: e.EMBEDDER_QUERY_TIMEOUT_MS,
+      passageTimeoutMs: e.EMBEDDER_PASSAGE_TIMEOUT_MS,
+      breakerFailures: e.BREAKER_FAILURES,
+      breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
+      tls: e.SEARCH_TLS_CA
+        ? { caPath: e.SEARCH_TLS_CA, certPath: e.SEARCH_TLS_CERT, keyPath: e.SEARCH_TLS_KEY, serverNameOverride: e.EMBEDDER_TLS_SERVER_NAME }
+        : undefined,
+    },
+    grpc: { host: e.SEARCH_GRPC_HOST, port: e.SEARCH_GRPC_PORT },
+    http: { host: e.SEARCH_HTTP_HOST, port: e.SEARCH_HTTP_PORT },
+    vectors: { dimensions: e.EMBEDDING_DIMENSIONS, hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
+    cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
+    ranking: { rrfK: e.RRF_K, minScore: e.SEARCH_MIN_SCORE },
+    backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
+    passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS },
+    limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },
+    shutdownGraceMs: e.SEARCH_SHUTDOWN_GRACE_MS,
+  };
+}
