@@ -101,6 +101,7 @@ describe('download-model planning', () => {
   const entry: CatalogEntry = {
     modelId: 'acme/fake',
     profile: 'e5',
+    dimensions: 4,
     repo: 'acme/fake-onnx',
     revision: 'f'.repeat(40),
     files: [
@@ -175,6 +176,7 @@ describe('download-model against a local server', () => {
   const entry = (overrides: Record<string, string | null> = {}, sizes: Record<string, number> = {}): CatalogEntry => ({
     modelId: 'acme/fake',
     profile: 'e5-instruct',
+    dimensions: 4,
     repo: 'acme/fake-onnx',
     revision: rev,
     files: Object.keys(content).map((path) => ({

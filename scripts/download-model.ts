@@ -32,6 +32,8 @@ export interface CatalogEntry {
   /** Model family reported by the embedder (polysearch.json "model_id"). */
   modelId: string;
   profile: 'e5' | 'e5-instruct';
+  /** Vector width the model emits: search's EMBEDDING_DIMENSIONS must equal it. */
+  dimensions: number;
   /** Hugging Face repository holding the ONNX export. */
   repo: string;
   /** Full commit id: a branch name could move under the pins. */
@@ -49,6 +51,7 @@ export const CATALOG: Record<string, CatalogEntry> = {
   'multilingual-e5-small': {
     modelId: 'intfloat/multilingual-e5-small',
     profile: 'e5',
+    dimensions: 384,
     repo: 'Xenova/multilingual-e5-small',
     revision: '761b726dd34fb83930e26aab4e9ac3899aa1fa78',
     files: [
@@ -65,6 +68,7 @@ export const CATALOG: Record<string, CatalogEntry> = {
   'multilingual-e5-base': {
     modelId: 'intfloat/multilingual-e5-base',
     profile: 'e5',
+    dimensions: 768,
     repo: 'Xenova/multilingual-e5-base',
     revision: '1ec9243030a27d1a115d5c340572074c125b58b2',
     files: [
@@ -81,6 +85,7 @@ export const CATALOG: Record<string, CatalogEntry> = {
   'multilingual-e5-large': {
     modelId: 'intfloat/multilingual-e5-large',
     profile: 'e5',
+    dimensions: 1024,
     repo: 'Xenova/multilingual-e5-large',
     revision: '00fc3aeb3dbb95842de2ac1961d33c6319acf57b',
     files: [
@@ -100,6 +105,7 @@ export const CATALOG: Record<string, CatalogEntry> = {
   'multilingual-e5-large-instruct': {
     modelId: 'intfloat/multilingual-e5-large-instruct',
     profile: 'e5-instruct',
+    dimensions: 1024,
     repo: 'intfloat/multilingual-e5-large-instruct',
     revision: 'baa7be480a7de1539afce709c8f13f833a510e0a',
     files: [
@@ -338,8 +344,10 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    const result = await downloadModel(parseArgs(process.argv.slice(2)));
-    console.error(`model ready in ${result.dir} (set MODEL_DIR to it)`);
+    const options = parseArgs(process.argv.slice(2));
+    const [, entry] = findModel(options.model);
+    const result = await downloadModel(options);
+    console.error(`model ready in ${result.dir}: set MODEL_DIR to it, and search's EMBEDDING_DIMENSIONS=${entry.dimensions}`);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exitCode = err instanceof UsageError ? 2 : 1;
