@@ -92,14 +92,14 @@ describe('watchdog', () => {
     await app.ready;
     expect(await httpStatus(app.httpPort, '/readyz')).toBe(200);
 
-    const wedged = client.embed({ texts: texts(3), inputType: InputType.INPUT_TYPE_PASSAGE });
+    const wedged = statusOf(client.embed({ texts: texts(3), inputType: InputType.INPUT_TYPE_PASSAGE }));
     await waitFor(async () => app.core.busy);
-    const queuedBehind = client.embed({ texts: ['behind'], inputType: InputType.INPUT_TYPE_QUERY });
+    const queuedBehind = statusOf(client.embed({ texts: ['behind'], inputType: InputType.INPUT_TYPE_QUERY }));
 
-    const wedgedErr = await statusOf(wedged);
+    const wedgedErr = await wedged;
     expect(wedgedErr.code).toBe(status.UNAVAILABLE);
     expect(wedgedErr.details).toMatch(/watchdog/);
-    expect((await statusOf(queuedBehind)).code).toBe(status.UNAVAILABLE);
+    expect((await queuedBehind).code).toBe(status.UNAVAILABLE);
     // Readiness turned off at the trip, before the new worker is up.
     expect(['recovering', 'loading', 'warming_up']).toContain(app.backend.state);
     expect(await httpStatus(app.httpPort, '/readyz')).toBe(503);

@@ -33,6 +33,18 @@ const isTypeScript = import.meta.url.endsWith('.ts');
 const defaultWorkerUrl = new URL(isTypeScript ? './onnx-worker.ts' : './onnx-worker.js', import.meta.url);
 
 /**
+ * In development the worker entry is TypeScript: a worker is a fresh isolate,
+ * and Node 20 loads its entry before any --import hook, so a one-line
+ * bootstrap registers tsx first. Compiled builds load the .js entry directly.
+ */
+function spawnWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
  * Runs ONNX in a worker thread and supervises it. A run past the watchdog
  * limit turns readiness off at once, fails the run with UNAVAILABLE, and the
  * worker is terminated and recreated (session reloaded, warm-up re-run)
@@ -85,12 +97,7 @@ export class WorkerBackend extends EventEmitter {
 
   private async spawnAndWarm(): Promise<void> {
     this.setState('loading');
-    const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl, {
-      // The worker is a fresh isolate: in development it needs the same
-      // TypeScript loader as the main thread.
-      execArgv: isTypeScript ? ['--import', 'tsx'] : [],
-      workerData: this.options.workerData,
-    });
+    const worker = spawnWorker(this.options.workerUrl ?? defaultWorkerUrl, this.options.workerData);
     this.worker = worker;
     worker.on('message', (msg: FromWorker) => this.onMessage(worker, msg));
     worker.on('error', (err) => this.onWorkerDied(worker, `worker error: ${err.message}`));

@@ -1,0 +1,153 @@
+import * as grpc from '@grpc/grpc-js';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { isPolysearchError, unavailable } from '../../../../shared/errors.js';
+import {
+  EmbedderClient as GeneratedClient,
+  InputType,
+  type EmbedResponse,
+  type InfoResponse,
+  type ModelFingerprint,
+} from '../../../../shared/generated/polysearch/embedder/v1/embedder.js';
+import { logger } from '../../../../shared/logger.js';
+
+export interface EmbedderClientOptions {
+  addresses: string[];
+  queryTimeoutMs: number;
+  passageTimeoutMs: number;
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+  credentials?: grpc.ChannelCredentials;
+  channelOptions?: grpc.ChannelOptions;
+}
+
+export interface Embedded {
+  vectors: number[][];
+  fingerprint: ModelFingerprint;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** Only these mean "the embedder cannot serve now"; anything else is our bug or bad input. */
+const TRANSIENT = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED]);
+
+function isTransient(err: unknown): boolean {
+  return typeof (err as grpc.ServiceError)?.code === 'number' && TRANSIENT.has((err as grpc.ServiceError).code);
+}
+
+const REASON_BY_CODE: Partial<Record<grpc.status, string>> = {
+  [grpc.status.UNAVAILABLE]: 'embedder_unavailable',
+  [grpc.status.DEADLINE_EXCEEDED]: 'embedder_timeout',
+  [grpc.status.RESOURCE_EXHAUSTED]: 'embedder_overloaded',
+};
+
+/**
+ * The search side's view of the embedder: deadlines on every call, several
+ * addresses balanced round-robin, and a circuit breaker (cockatiel) that
+ * counts only UNAVAILABLE / DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED. While it
+ * is open, calls fail at once with reason "circuit_open", so searches degrade
+ * to keywords without waiting on timeouts; after breakerHalfOpenMs one probe
+ * call is let through and its success closes the circuit.
+ */
+export class EmbedderClient {
+  private readonly clients: GeneratedClient[];
+  private next = 0;
+  private readonly breaker: CircuitBreakerPolicy;
+  private lastFingerprint: ModelFingerprint | undefined;
+
+  constructor(private readonly options: EmbedderClientOptions) {
+    const channelOptions: grpc.ChannelOptions = {
+      // A dns:/// name resolving to every replica (a headless Service) is
+      // balanced per call, not pinned to the first address.
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+      ...options.channelOptions,
+    };
+    const creds = options.credentials ?? grpc.credentials.createInsecure();
+    this.clients = options.addresses.map((address) => new GeneratedClient(address, creds, channelOptions));
+    this.breaker = circuitBreaker(handleWhen(isTransient), {
+      halfOpenAfter: options.breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+    this.breaker.onBreak(() => logger.warn({ addresses: options.addresses.length }, 'embedder circuit opened: searches degrade to keyword'));
+    this.breaker.onReset(() => logger.info('embedder circuit closed: semantic search is back'));
+  }
+
+  get breakerState(): BreakerState {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.HalfOpen:
+        return 'half_open';
+      default:
+        return 'open';
+    }
+  }
+
+  /** The fingerprint of the last successful answer (undefined before any). */
+  get fingerprint(): ModelFingerprint | undefined {
+    return this.lastFingerprint;
+  }
+
+  async embedQuery(text: string): Promise<{ vector: number[]; fingerprint: ModelFingerprint }> {
+    const { vectors, fingerprint } = await this.embed([text], InputType.INPUT_TYPE_QUERY, this.options.queryTimeoutMs);
+    return { vector: vectors[0], fingerprint };
+  }
+
+  embedPassages(texts: string[]): Promise<Embedded> {
+    return this.embed(texts, InputType.INPUT_TYPE_PASSAGE, this.options.passageTimeoutMs);
+  }
+
+  info(): Promise<InfoResponse> {
+    return this.guarded<InfoResponse>(this.options.queryTimeoutMs * 10, (client, deadline, done) =>
+      client.info({}, new grpc.Metadata(), { deadline }, done),
+    ).then((info) => {
+      if (info.model) this.lastFingerprint = info.model;
+      return info;
+    });
+  }
+
+  close(): void {
+    for (const c of this.clients) c.close();
+  }
+
+  private async embed(texts: string[], inputType: InputType, timeoutMs: number): Promise<Embedded> {
+    const res = await this.guarded<EmbedResponse>(timeoutMs, (client, deadline, done) =>
+      client.embed({ texts, inputType }, new grpc.Metadata(), { deadline }, done),
+    );
+    if (!res.model || res.embeddings.length !== texts.length) {
+      throw unavailable('embedder answered without vectors or fingerprint', 'embedder_bad_answer');
+    }
+    this.lastFingerprint = res.model;
+    return { vectors: res.embeddings.map((e) => e.values), fingerprint: res.model };
+  }
+
+  private async guarded<T>(
+    timeoutMs: number,
+    call: (client: GeneratedClient, deadline: number, done: (err: grpc.ServiceError | null, res: T) => void) => void,
+  ): Promise<T> {
+    try {
+      return await this.breaker.execute(
+        () =>
+          new Promise<T>((resolve, reject) => {
+            const client = this.clients[this.next++ % this.clients.length];
+            call(client, Date.now() + timeoutMs, (err, res) => (err ? reject(err) : resolve(res)));
+          }),
+      );
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): unknown {
+    if (isPolysearchError(err)) return err;
+    if (err instanceof BrokenCircuitError) {
+      return unavailable('embedder circuit is open after repeated failures', 'circuit_open');
+    }
+    const code = (err as grpc.ServiceError)?.code;
+    const reason = REASON_BY_CODE[code as grpc.status];
+    if (reason) return unavailable(`embedder: ${(err as grpc.ServiceError).details || grpc.status[code]}`, reason, err);
+    // Not transient (e.g. INVALID_ARGUMENT): a contract problem, not an outage.
+    logger.error({ code }, 'embedder refused a call');
+    return unavailable(`embedder refused the call (${grpc.status[code] ?? 'unknown'})`, 'embedder_refused', err);
+  }
+}
