@@ -43,6 +43,8 @@ describe('the Dockerfile checker catches', () => {
     ['an env name the service ignores', (t) => t.replace('MODEL_DIR=/models', 'MODEL_PATH=/models'), /MODEL_PATH is not a embedder setting/],
     ['MODEL_DIR missing', (t) => t.replace(/ {4}MODEL_DIR=\S+ \\\n/, ''), /must set MODEL_DIR/],
     ['no proto/ in the runtime', (t) => t.replace('COPY proto ./proto', ''), /proto/],
+    ['a default model with unpinned files', (t) => t.replaceAll('ARG MODEL=multilingual-e5-small', 'ARG MODEL=multilingual-e5-large'), /without a pinned sha256/],
+    ['trust on first use in the build', (t) => t.replace('--out "/models/${MODEL}"', '--out "/models/${MODEL}" --trust-on-first-use'), /first use/],
     ['a model not downloaded through the pinned script', (t) => t.replace('scripts/download-model.ts --model', 'scripts/other.ts --model'), /download-model/],
   ];
   it.each(cases)('%s', (_name, mutate, problem) => {
@@ -70,5 +72,32 @@ describe('image pinning rule', () => {
     ['registry.local:5000/node', false],
   ])('%s pinned: %s', (ref, pinned) => {
     expect(isPinnedImage(ref)).toBe(pinned);
+  });
+});
+
+describe('.dockerignore', () => {
+  const rules = readRepoFile('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const included = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
+
+  it('is an allow-list that also drops secrets and tests', () => {
+    expect(rules[0]).toBe('*');
+    for (const pattern of ['**/*.pem', '**/*.key', '**/.env*', '**/*.test.ts']) expect(rules).toContain(pattern);
+  });
+
+  it('lets in everything the Dockerfiles copy from the context', () => {
+    for (const text of [embedder, search]) {
+      for (const stage of parseDockerfile(text).stages) {
+        for (const ins of stage.instructions.filter((i) => i.cmd === 'COPY' && !i.args.includes('--from='))) {
+          const sources = ins.args.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1);
+          for (const source of sources) {
+            const clean = source.replace(/^\.\//, '').replace(/\/$/, '');
+            expect(included.some((inc) => clean === inc || clean.startsWith(`${inc}/`)), `${clean} (line ${ins.line})`).toBe(true);
+          }
+        }
+      }
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { CATALOG } from '../../scripts/download-model.js';
 import { checkEnv, effectivePorts, requiredVars, type ServiceContract } from './contracts.js';
 import { isPinnedImage } from './files.js';
 
@@ -166,9 +167,20 @@ export function checkDockerfile(text: string, expect: DockerfileExpectations): s
   if (expect.bakesModel) {
     if (env.EMBEDDER_ALLOW_FIXTURE !== 'false') problems.push('the embedder image must set EMBEDDER_ALLOW_FIXTURE=false');
     const modelDir = env.MODEL_DIR ?? '';
-    const download = df.stages.flatMap((s) => s.instructions).find((i) => i.cmd === 'RUN' && i.args.includes('scripts/download-model.ts'));
-    if (!download) problems.push('no stage runs scripts/download-model.ts (the pinned, verified download)');
-    else if (!modelDir || !download.args.includes(modelDir)) problems.push(`MODEL_DIR ${modelDir} is not where the model is downloaded`);
+    const isDownload = (i: Instruction) => i.cmd === 'RUN' && i.args.includes('scripts/download-model.ts');
+    const modelStage = df.stages.find((s) => s.instructions.some(isDownload));
+    const download = modelStage?.instructions.find(isDownload);
+    if (!modelStage || !download) problems.push('no stage runs scripts/download-model.ts (the pinned, verified download)');
+    else {
+      if (!modelDir || !download.args.includes(modelDir)) problems.push(`MODEL_DIR ${modelDir} is not where the model is downloaded`);
+      // The default build must verify every byte: no trust-on-first-use, no model with unpinned files.
+      if (/--trust-on-first-use/.test(download.args)) problems.push('the image build must not trust the model on first use');
+      const arg = modelStage.instructions.find((i) => i.cmd === 'ARG' && i.args.startsWith('MODEL='));
+      const model = arg?.args.slice('MODEL='.length) ?? '';
+      const entry = CATALOG[model];
+      if (!entry) problems.push(`the default MODEL ${model || '(none)'} is not in the download catalog`);
+      else if (entry.files.some((f) => f.sha256 === null)) problems.push(`the default MODEL ${model} has files without a pinned sha256`);
+    }
   }
   return problems;
 }
