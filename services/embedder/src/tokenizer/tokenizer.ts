@@ -16,6 +16,8 @@ export class TextTokenizer {
   private readonly prefixIds: number[];
   private readonly suffixIds: number[];
   readonly padId: number;
+  /** Characters past which a text certainly has more tokens than fit. */
+  private readonly cutChars: number;
 
   constructor(
     tokenizerJson: object,
@@ -34,13 +36,21 @@ export class TextTokenizer {
     const pad = (tokenizerConfig as { pad_token?: unknown }).pad_token;
     const padToken = typeof pad === 'string' ? pad : '<pad>';
     this.padId = this.tokenizer.token_to_id(padToken) ?? 1;
+    // No piece is longer than the longest vocabulary entry, so a text longer
+    // than room × that many characters cannot fit: cutting it there before
+    // tokenizing keeps a 32 KB input from costing 4× the work of 8 KB.
+    let longest = 1;
+    for (const piece of this.tokenizer.get_vocab().keys()) longest = Math.max(longest, piece.length);
+    this.cutChars = (maxTokens + 1) * longest;
     if (maxTokens <= this.prefixIds.length + this.suffixIds.length) {
       throw new Error(`maximum length ${maxTokens} leaves no room for text`);
     }
   }
 
   encode(text: string): TokenizedInput {
-    const content = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    const content = this.tokenizer.encode(text.length > this.cutChars ? text.slice(0, this.cutChars) : text, {
+      add_special_tokens: false,
+    }).ids;
     const room = this.maxTokens - this.prefixIds.length - this.suffixIds.length;
     const truncated = content.length > room;
     const kept = truncated ? content.slice(0, room) : content;
