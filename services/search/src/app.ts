@@ -1,0 +1,130 @@
+import { startGrpcServer } from '../../../shared/grpc/server.js';
+import { clientTls } from '../../../shared/grpc/tls.js';
+import { startProbeServer } from '../../../shared/http/probe-server.js';
+import { logger } from '../../../shared/logger.js';
+import { BackfillWorker } from './backfill/backfill-worker.js';
+import { QueryVectorCache } from './cache/query-vector-cache.js';
+import type { SearchConfig } from './config.js';
+import { DocumentCore } from './core/document-core.js';
+import { SearchCore } from './core/search-core.js';
+import { EmbedderClient } from './embedder/embedder-client.js';
+import { searchHandlers, SearchService } from './grpc/search-service.js';
+import { createSearchMetrics } from './metrics.js';
+import { openDb } from './store/db.js';
+import { SearchStore } from './store/search-store.js';
+
+export interface SearchApp {
+  grpcPort: number;
+  httpPort: number;
+  backfill: BackfillWorker;
+  embedder: EmbedderClient;
+  shutdown: () => Promise<void>;
+}
+
+/**
+ * Wires database → store → embedder client → cores → gRPC + HTTP. The
+ * embedder being down at start-up is normal: search serves keyword results
+ * and the backfill catches up when it returns.
+ */
+export async function startSearch(config: SearchConfig): Promise<SearchApp> {
+  const metrics = createSearchMetrics();
+  const db = await openDb({
+    databaseUrl: config.database.url,
+    dataDir: config.database.pgliteDataDir,
+    poolMax: config.database.poolSize,
+    applicationName: 'polysearch-search',
+  });
+  const store = await SearchStore.open(db, {
+    schema: config.database.schema,
+    dims: config.vectors.dimensions,
+    hnswM: config.vectors.hnswM,
+    hnswEfConstruction: config.vectors.hnswEfConstruction,
+    efSearch: config.vectors.hnswEfSearch,
+    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords },
+  });
+
+  const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;
+  const embedder = new EmbedderClient({ ...config.embedder, credentials: tls?.credentials, channelOptions: tls?.options });
+  let embedderInfo: { maxInputs: number; fixture: boolean } = { maxInputs: 32, fixture: false };
+  const refreshInfo = () =>
+    embedder.info().then(
+      (info) => {
+        embedderInfo = { maxInputs: info.maxInputs || 32, fixture: info.fixture };
+        metrics.breakerOpen.set(0);
+      },
+      () => undefined,
+    );
+  await refreshInfo();
+
+  const cache = new QueryVectorCache({
+    max: config.cache.max,
+    ttlMs: config.cache.ttlMs,
+    onLookup: (hit) => metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' }),
+  });
+  const search = new SearchCore({
+    store,
+    embedder,
+    cache,
+    metrics,
+    rrfK: config.ranking.rrfK,
+    minScore: config.ranking.minScore,
+    isFixtureModel: () => embedderInfo.fixture,
+  });
+  const documents = new DocumentCore({
+    store,
+    embedder,
+    metrics,
+    maxDocuments: config.limits.maxDocuments,
+    maxContentBytes: config.limits.maxContentBytes,
+    embedBatch: () => embedderInfo.maxInputs,
+  });
+  const backfill = new BackfillWorker({ store, embedder, metrics, intervalMs: config.backfill.intervalMs, batch: config.backfill.batch });
+
+  const grpc = await startGrpcServer({
+    host: config.grpc.host,
+    port: config.grpc.port,
+    protoFiles: ['polysearch/search/v1/search.proto'],
+    serviceNames: ['polysearch.search.v1.Search'],
+    maxReceiveMessageBytes: 64 * 1024 * 1024,
+    register: (server) => server.addService(SearchService, searchHandlers(search, documents)),
+  });
+  let shuttingDown = false;
+  // Ready = database reachable and migrated. The embedder is deliberately
+  // not part of it: without it search degrades, it does not stop.
+  const readiness = async () => {
+    if (shuttingDown) return { ready: false, reason: 'shutting_down' };
+    try {
+      await db.query('SELECT 1');
+      return { ready: true, reason: 'ready' };
+    } catch {
+      return { ready: false, reason: 'database_unreachable' };
+    }
+  };
+  const http = await startProbeServer({ host: config.http.host, port: config.http.port, readiness, registry: metrics.registry });
+  grpc.setServing(true);
+
+  const infoTimer = setInterval(() => {
+    metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0);
+    if (!embedder.fingerprint || embedderInfo.maxInputs === 32) void refreshInfo();
+  }, 5_000);
+  infoTimer.unref();
+  backfill.start();
+
+  return {
+    grpcPort: grpc.port,
+    httpPort: http.port,
+    backfill,
+    embedder,
+    async shutdown() {
+      shuttingDown = true;
+      grpc.setServing(false);
+      clearInterval(infoTimer);
+      await grpc.shutdown(config.shutdownGraceMs);
+      await backfill.stop();
+      embedder.close();
+      await http.close();
+      await db.close();
+      logger.info('search stopped');
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { invalidArgument, notFound } from '../../../../shared/errors.js';
+import { logger } from '../../../../shared/logger.js';
+import type { EmbedderClient } from '../embedder/embedder-client.js';
+import type { SearchMetrics } from '../metrics.js';
+import type { DocumentInput } from '../store/document-input.js';
+import type { StoredDocument } from '../store/documents.js';
+import type { StoreStats } from '../store/stats.js';
+import type { SearchStore } from '../store/search-store.js';
+
+export interface DocumentCoreOptions {
+  store: SearchStore;
+  embedder: EmbedderClient;
+  metrics: SearchMetrics;
+  maxDocuments: number;
+  maxContentBytes: number;
+  /** Texts per embedder call (the embedder's own limit, from Info). */
+  embedBatch: () => number;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  pending: number;
+}
+
+/**
+ * Writes, reads and counts documents. Upsert embeds only what changed, and
+ * when the embedder cannot answer it stores the documents anyway (pending,
+ * keyword-searchable) so nothing a caller sends is lost.
+ */
+export class DocumentCore {
+  constructor(private readonly o: DocumentCoreOptions) {}
+
+  async upsert(docs: DocumentInput[]): Promise<UpsertCounts> {
+    if (docs.length === 0) throw invalidArgument('documents is empty: send at least one document', 'empty_documents');
+    if (docs.length > this.o.maxDocuments) {
+      throw invalidArgument(`${docs.length} documents sent, the limit is ${this.o.maxDocuments} per Upsert (UPSERT_MAX_DOCUMENTS); split the batch`, 'too_many_documents');
+    }
+    docs.forEach((d, i) => {
+      const bytes = Buffer.byteLength(d.content ?? '', 'utf8') + Buffer.byteLength(d.title ?? '', 'utf8');
+      if (bytes > this.o.maxContentBytes) {
+        throw invalidArgument(
+          `documents[${i}] has ${bytes} bytes of title and content, the limit is ${this.o.maxContentBytes} (UPSERT_MAX_CONTENT_BYTES)`,
+          'document_too_large',
+        );
+      }
+    });
+
+    const fingerprint = await this.currentFingerprint();
+    const result = await this.o.store.indexDocuments(docs, {
+      fingerprint,
+      embed: (texts) => this.embedPassages(texts),
+    });
+    for (const outcome of ['inserted', 'updated', 'unchanged'] as const) this.o.metrics.upserted.inc({ outcome }, result[outcome]);
+    logger.info(
+      { documents: docs.length, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: result.pending, embeddedPassages: result.embeddedPassages },
+      'upsert',
+    );
+    return { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: result.pending };
+  }
+
+  async delete(tenantId: string, ids: string[]): Promise<number> {
+    if (tenantId.trim() === '') throw invalidArgument('tenant_id is required', 'missing_tenant');
+    if (ids.length === 0) throw invalidArgument('ids is empty: name the documents to delete', 'empty_ids');
+    return this.o.store.deleteDocuments(tenantId, ids);
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredDocument> {
+    if (tenantId.trim() === '') throw invalidArgument('tenant_id is required', 'missing_tenant');
+    const doc = await this.o.store.getDocument(tenantId, id);
+    if (!doc) throw notFound(`tenant has no document with id ${JSON.stringify(id)}`);
+    return doc;
+  }
+
+  async stats(tenantId: string): Promise<StoreStats & { fingerprint: string }> {
+    const fingerprint = this.o.embedder.fingerprint?.digest ?? '';
+    const s = await this.o.store.stats({ tenantId: tenantId || undefined, fingerprint: fingerprint || null });
+    return { ...s, fingerprint };
+  }
+
+  /** The embedder's model digest; asks once if no call has told us yet. Unknown → store pending. */
+  private async currentFingerprint(): Promise<string | null> {
+    const known = this.o.embedder.fingerprint?.digest;
+    if (known) return known;
+    try {
+      return (await this.o.embedder.info()).model?.digest ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async embedPassages(texts: string[]): Promise<number[][]> {
+    const out: number[][] = [];
+    const batch = this.o.embedBatch();
+    for (let at = 0; at < texts.length; at += batch) {
+      try {
+        const { vectors } = await this.o.embedder.embedPassages(texts.slice(at, at + batch));
+        this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: 'ok' });
+        out.push(...vectors);
+      } catch (err) {
+        this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: (err as { reason?: string }).reason ?? 'error' });
+        throw err;
+      }
+    }
+    return out;
+  }
+}

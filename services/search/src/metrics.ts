@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The search service's Prometheus metrics, on a registry of its own (tests start several). */
+export function createSearchMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'search_process_' });
+  return {
+    registry,
+    searchSeconds: new Histogram({
+      name: 'search_request_duration_seconds',
+      help: 'Search latency by the mode actually used',
+      labelNames: ['mode'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    degraded: new Counter({
+      name: 'search_degraded_total',
+      help: 'Searches answered in a degraded mode (keyword instead of semantic), by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    cacheLookups: new Counter({
+      name: 'search_query_cache_lookups_total',
+      help: 'Query-vector cache lookups by result (hit ratio = hit / all)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    embedderCalls: new Counter({
+      name: 'search_embedder_calls_total',
+      help: 'Calls to the embedder by role and outcome',
+      labelNames: ['role', 'outcome'],
+      registers: [registry],
+    }),
+    breakerOpen: new Gauge({ name: 'search_embedder_circuit_open', help: '1 while the embedder circuit breaker is open', registers: [registry] }),
+    pendingPassages: new Gauge({
+      name: 'search_pending_passages',
+      help: 'Passages waiting for an embedding (no vector, or a vector of another model)',
+      registers: [registry],
+    }),
+    backfilled: new Counter({ name: 'search_backfilled_passages_total', help: 'Passages embedded by the backfill', registers: [registry] }),
+    upserted: new Counter({
+      name: 'search_upserted_documents_total',
+      help: 'Documents upserted by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type SearchMetrics = ReturnType<typeof createSearchMetrics>;
