@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './rrf.js';
+export * from './weighted.js';

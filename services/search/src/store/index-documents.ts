@@ -1,0 +1,71 @@
+import { isPolysearchError } from '../../../../shared/errors.js';
+import { logger } from '../../../../shared/logger.js';
+import { normalizeBatch, type DocumentInput } from './document-input.js';
+import { planUpsert } from './document-state.js';
+import { upsertDocuments, type UpsertResult } from './documents.js';
+import type { StoreContext } from './store-context.js';
+import type { VectorLike } from './vector-codec.js';
+
+const log = logger.child({ component: 'search-store' });
+
+export interface IndexDocumentsOptions {
+  /** Current embedder fingerprint (null/empty when unknown: everything new is stored pending). */
+  fingerprint: string | null | undefined;
+  /** Embeds passage texts (the embedder adds the "passage: " prefix). One vector per text, in order. */
+  embed?: (texts: string[]) => Promise<readonly VectorLike[]>;
+  /**
+   * Which embed failures degrade to "store pending" instead of failing the
+   * upsert. Default: UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED.
+   */
+  storePendingOn?: (err: unknown) => boolean;
+}
+
+export interface IndexDocumentsResult extends UpsertResult {
+  /** Passage texts sent to the embedder. */
+  embeddedPassages: number;
+  /** The embed error that made this batch pending, if any. */
+  embedError?: unknown;
+}
+
+const degradable = (err: unknown) =>
+  isPolysearchError(err) && (err.kind === 'unavailable' || err.kind === 'deadline_exceeded' || err.kind === 'resource_exhausted');
+
+/**
+ * The whole upsert for the service: plan (read-only), embed only the
+ * documents that need it — outside any transaction, so no row lock is held
+ * across an embedder call — then write everything in one transaction. When
+ * the embedder is down the batch is stored pending.
+ */
+export async function indexDocuments(
+  ctx: StoreContext,
+  input: readonly DocumentInput[],
+  options: IndexDocumentsOptions,
+): Promise<IndexDocumentsResult> {
+  const docs = normalizeBatch(input);
+  const fingerprint = options.fingerprint || null;
+  const plan = fingerprint && options.embed ? await planUpsert(ctx, docs, fingerprint) : [];
+  const texts: string[] = [];
+  for (const item of plan) if (item.needsEmbedding) for (const p of item.passages) texts.push(p.embeddingText);
+
+  let embeddings: (readonly VectorLike[] | undefined)[] | undefined;
+  let embedError: unknown;
+  if (texts.length > 0 && options.embed) {
+    try {
+      const vectors = await options.embed(texts);
+      if (vectors.length !== texts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${texts.length} texts`);
+      let next = 0;
+      embeddings = plan.map((item) => {
+        if (!item.needsEmbedding) return undefined;
+        const slice = vectors.slice(next, next + item.passages.length);
+        next += item.passages.length;
+        return slice;
+      });
+    } catch (err) {
+      if (!(options.storePendingOn ?? degradable)(err)) throw err;
+      embedError = err;
+      log.warn({ documents: docs.length, passages: texts.length, reason: isPolysearchError(err) ? err.reason : 'error' }, 'embedder unavailable; storing documents pending');
+    }
+  }
+  const result = await upsertDocuments(ctx, docs, { fingerprint, embeddings });
+  return { ...result, embeddedPassages: embeddings ? texts.length : 0, ...(embedError === undefined ? {} : { embedError }) };
+}

@@ -1,0 +1,30 @@
+import { invalidArgument } from '../../../../shared/errors.js';
+
+// String.prototype.toWellFormed is ES2024; the project targets the ES2023 lib.
+const LONE_SURROGATE_SOURCE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const LONE_SURROGATE = new RegExp(LONE_SURROGATE_SOURCE);
+const LONE_SURROGATE_G = new RegExp(LONE_SURROGATE_SOURCE, 'g');
+
+/**
+ * PostgreSQL text cannot hold U+0000, and lone UTF-16 surrogates cannot be
+ * encoded as UTF-8. Free text (titles, content, queries, metadata) is
+ * cleaned instead of rejected: NULs are dropped, lone surrogates become
+ * U+FFFD. Keys (tenant and document ids) are rejected instead, because
+ * silently changing a key would address another document.
+ */
+export function cleanText(text: string | undefined | null): string {
+  if (text === undefined || text === null) return '';
+  const wellFormed = LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_G, '\uFFFD') : text;
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '') : wellFormed;
+}
+
+export const MAX_KEY_LENGTH = 512;
+
+export function assertKey(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(`${name} is required`, `missing_${name}`);
+  if (value.length > MAX_KEY_LENGTH) throw invalidArgument(`${name} must be at most ${MAX_KEY_LENGTH} characters`, `invalid_${name}`);
+  if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
+    throw invalidArgument(`${name} must not contain NUL characters or unpaired surrogates`, `invalid_${name}`);
+  }
+  return value;
+}
