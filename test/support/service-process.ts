@@ -58,8 +58,13 @@ export async function startServiceProcess(
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      // A test may have left it SIGSTOPped; a stopped process never handles SIGTERM.
+      proc.kill('SIGCONT');
       proc.kill(signal);
-      return exited;
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
     },
   };
 }

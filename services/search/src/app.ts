@@ -44,7 +44,12 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   });
 
   const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;
-  const embedder = new EmbedderClient({ ...config.embedder, credentials: tls?.credentials, channelOptions: tls?.options });
+  const embedder = new EmbedderClient({
+    ...config.embedder,
+    expectedDimensions: config.vectors.dimensions,
+    credentials: tls?.credentials,
+    channelOptions: tls?.options,
+  });
   let embedderInfo: { maxInputs: number; fixture: boolean } = { maxInputs: 32, fixture: false };
   const refreshInfo = () =>
     embedder.info().then(

@@ -16,6 +16,8 @@ export interface EmbedderClientOptions {
   passageTimeoutMs: number;
   breakerFailures: number;
   breakerHalfOpenMs: number;
+  /** Width of the vector column; a model of another width is refused, not stored. */
+  expectedDimensions: number;
   credentials?: grpc.ChannelCredentials;
   channelOptions?: grpc.ChannelOptions;
 }
@@ -101,7 +103,7 @@ export class EmbedderClient {
     return this.guarded<InfoResponse>(this.options.queryTimeoutMs * 10, (client, deadline, done) =>
       client.info({}, new grpc.Metadata(), { deadline }, done),
     ).then((info) => {
-      if (info.model) this.lastFingerprint = info.model;
+      if (info.model) this.lastFingerprint = this.compatible(info.model);
       return info;
     });
   }
@@ -117,8 +119,25 @@ export class EmbedderClient {
     if (!res.model || res.embeddings.length !== texts.length) {
       throw unavailable('embedder answered without vectors or fingerprint', 'embedder_bad_answer');
     }
-    this.lastFingerprint = res.model;
+    this.lastFingerprint = this.compatible(res.model);
     return { vectors: res.embeddings.map((e) => e.values), fingerprint: res.model };
+  }
+
+  /**
+   * A model of another width than the vector column is a deployment mistake,
+   * not an outage of one call: refuse its vectors (documents stay pending,
+   * searches degrade to keyword) with a message that says what to change.
+   */
+  private compatible(model: ModelFingerprint): ModelFingerprint {
+    if (model.dimensions !== this.options.expectedDimensions) {
+      this.lastFingerprint = undefined;
+      logger.error({ modelDims: model.dimensions, columnDims: this.options.expectedDimensions, modelId: model.modelId }, 'embedder model width differs from EMBEDDING_DIMENSIONS');
+      throw unavailable(
+        `embedder model ${model.modelId} has ${model.dimensions} dimensions but the index stores ${this.options.expectedDimensions} (EMBEDDING_DIMENSIONS)`,
+        'dimensions_mismatch',
+      );
+    }
+    return model;
   }
 
   private async guarded<T>(
