@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
-import { hashEmbedding, openTestStore, type TestStore } from './test-fixtures.js';
+import { hashEmbedding, openTestStore, type TestStore } from './test-support/fixtures.js';
 
 const DIMS = 8;
 const FP1 = 'fp:one';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPolysearchError } from '../../../../shared/errors.js';
 import type { DocumentInput } from './document-input.js';
-import { embedDocument, openTestStore, type TestStore } from './test-fixtures.js';
+import { embedDocument, openTestStore, type TestStore } from './test-support/fixtures.js';
 
 const DIMS = 16;
 const FP1 = 'sha256:model-one';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
 import { cleanKeywordQuery, MAX_KEYWORD_QUERY_CHARS } from './keyword-search.js';
-import { openTestStore, type TestStore } from './test-fixtures.js';
+import { openTestStore, type TestStore } from './test-support/fixtures.js';
 
 const docs: DocumentInput[] = [
   { tenantId: 't1', id: 'en1', locale: 'en', sourceType: 'wiki', title: 'Running shoes', content: 'The runners were running quickly through the parks.' },

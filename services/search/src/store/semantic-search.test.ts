@@ -3,7 +3,7 @@ import { chunkDocument } from '../passages/chunker.js';
 import type { DocumentInput } from './document-input.js';
 import { normalizeFilters } from './search-queries.js';
 import { buildSemanticQuery, semanticSearchIn } from './semantic-search.js';
-import { openTestStore, prng, randomVector, type TestStore } from './test-fixtures.js';
+import { openTestStore, prng, randomVector, type TestStore } from './test-support/fixtures.js';
 import { toVectorLiteral } from './vector-codec.js';
 
 const FP = 'fp:test';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
 import type { SearchFilters } from './search-queries.js';
-import { openTestStore, prng, randomVector, type TestStore } from './test-fixtures.js';
+import { openTestStore, prng, randomVector, type TestStore } from './test-support/fixtures.js';
 
 const DIMS = 8;
 const TENANTS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];

@@ -2,11 +2,11 @@
  * Helpers for the store tests (not used by production code): a store on a
  * fresh schema of the test database, a seeded PRNG and vector builders.
  */
-import { createTestDb, type TestDb } from '../../../../test/support/db.js';
-import { chunkDocument } from '../passages/chunker.js';
-import type { DocumentInput } from './document-input.js';
-import { SearchStore } from './search-store.js';
-import type { StoreConfig } from './store-context.js';
+import { createTestDb, type TestDb } from '../../../../../test/support/db.js';
+import { chunkDocument } from '../../passages/chunker.js';
+import type { DocumentInput } from '../document-input.js';
+import { SearchStore } from '../search-store.js';
+import type { StoreConfig } from '../store-context.js';
 
 export interface TestStore {
   store: SearchStore;
