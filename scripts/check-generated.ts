@@ -1,10 +1,10 @@
 // Fails when shared/generated differs from what `npm run generate` writes
 // from proto/: generated code is never edited by hand, only regenerated.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT_DIR } from '../shared/paths.js';
+import { generate } from './protoc.js';
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -21,8 +21,8 @@ function listFiles(dir: string): string[] {
 
 const scratch = mkdtempSync(join(tmpdir(), 'polysearch-gen-'));
 try {
-  execFileSync(join(ROOT_DIR, 'node_modules', '.bin', 'buf'), ['generate', '--output', scratch], { cwd: ROOT_DIR, stdio: 'inherit' });
-  const fresh = join(scratch, 'shared', 'generated');
+  generate(scratch);
+  const fresh = scratch;
   const committed = join(ROOT_DIR, 'shared', 'generated');
   const a = listFiles(fresh);
   const b = listFiles(committed);
