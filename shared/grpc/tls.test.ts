@@ -7,39 +7,7 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGrpcServer, type RunningGrpcServer } from './server.js';
 import { clientTls, serverCredentials, type ClientTls } from './tls.js';
-
-// Everything is minted here, so the test needs no openssl binary and no fixtures that expire.
-
-interface Issued {
-  cert: forge.pki.Certificate;
-  key: forge.pki.rsa.PrivateKey;
-}
-
-type Alt = { type: 2; value: string } | { type: 7; ip: string };
-
-function issue(cn: string, opts: { issuer?: Issued; ca?: boolean; usage?: 'server' | 'client'; alt?: Alt[] }): Issued {
-  // forge delegates to Node's native RSA key generation when it is available.
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = '01' + forge.util.bytesToHex(forge.random.getBytesSync(8));
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-  cert.setSubject([{ name: 'commonName', value: cn }]);
-  cert.setIssuer((opts.issuer?.cert ?? cert).subject.attributes);
-  const extensions: object[] = [{ name: 'basicConstraints', cA: opts.ca === true, critical: true }];
-  if (opts.ca) {
-    extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true });
-  } else {
-    extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true });
-    extensions.push({ name: 'extKeyUsage', serverAuth: opts.usage === 'server', clientAuth: opts.usage === 'client' });
-  }
-  if (opts.alt) extensions.push({ name: 'subjectAltName', altNames: opts.alt });
-  extensions.push({ name: 'subjectKeyIdentifier' });
-  cert.setExtensions(extensions);
-  cert.sign(opts.issuer?.key ?? keys.privateKey, forge.md.sha256.create());
-  return { cert, key: keys.privateKey };
-}
+import { issue } from '../../test/support/certs.js';
 
 const POD_NAME = 'embedder-headless.polysearch.svc.cluster.local';
 
