@@ -43,7 +43,7 @@ export function generate(outDir: string): void {
     );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('protoc not found: install it (Debian/Ubuntu: apt-get install protobuf-compiler)');
+      throw new Error('protoc not found: install it (Debian/Ubuntu: apt-get install protobuf-compiler)', { cause: err });
     }
     throw err;
   }
