@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosine } from '../../test/support/embedder-client.js';
 import { FIXTURE_FILES, generateFixtureModel } from './generate.js';
 import { onnx } from './onnx-graph.js';
 
@@ -51,18 +52,6 @@ function meanPooled(hidden: Hidden, row: number, length: number): Float64Array {
   const v = new Float64Array(dim);
   for (let t = 0; t < length; t++) for (let j = 0; j < dim; j++) v[j] += hidden.data[(row * seq + t) * dim + j];
   return v;
-}
-
-function cosine(a: Float64Array, b: Float64Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 async function embed(texts: string[]): Promise<Float64Array[]> {
