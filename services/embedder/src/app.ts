@@ -52,6 +52,7 @@ export async function startEmbedder(config: EmbedderConfig, options: StartOption
   const backend = new WorkerBackend({
     onnxPath: model.onnxPath,
     intraOpThreads: config.intraOpThreads,
+    allowSpinning: config.ortSpinning,
     watchdogMs: config.watchdogMs,
     warmup: padBatch([tokenizer.encode(profile.format('query', 'warm-up')).ids], tokenizer.padId),
     workerUrl: options.workerUrl,

@@ -40,6 +40,12 @@ export const embedderEnvSchema = z.object({
   EMBEDDER_WATCHDOG_MS: positiveInt(30_000),
   /** ONNX Runtime intra-op threads. Default: all cores, since only one inference runs at a time. */
   EMBEDDER_INTRA_OP_THREADS: positiveInt(Math.max(1, cpus().length)),
+  /**
+   * Let ONNX Runtime's intra-op threads spin-wait between runs. Shaves a little
+   * latency off back-to-back runs on dedicated cores, but burns CPU that the
+   * event loop (tokenizing, gRPC) needs on a small box: off by default.
+   */
+  EMBEDDER_ORT_SPINNING: boolean(false),
   /** How long SIGTERM waits for in-flight and queued work before exiting. */
   EMBEDDER_SHUTDOWN_GRACE_MS: positiveInt(10_000),
   /** Server certificate and key (PEM paths). Set both to serve gRPC over TLS. */
@@ -64,6 +70,7 @@ export interface EmbedderConfig {
   queue: { capacity: number; batchTokenBudget: number };
   watchdogMs: number;
   intraOpThreads: number;
+  ortSpinning: boolean;
   shutdownGraceMs: number;
   tls?: { certPath: string; keyPath: string; clientCaPath?: string };
   allowFixture: boolean;
@@ -88,6 +95,7 @@ export function loadEmbedderConfig(env: NodeJS.ProcessEnv = process.env): Embedd
     queue: { capacity: e.EMBEDDER_QUEUE_CAPACITY, batchTokenBudget: e.EMBEDDER_BATCH_TOKEN_BUDGET },
     watchdogMs: e.EMBEDDER_WATCHDOG_MS,
     intraOpThreads: e.EMBEDDER_INTRA_OP_THREADS,
+    ortSpinning: e.EMBEDDER_ORT_SPINNING,
     shutdownGraceMs: e.EMBEDDER_SHUTDOWN_GRACE_MS,
     tls: e.EMBEDDER_TLS_CERT
       ? { certPath: e.EMBEDDER_TLS_CERT, keyPath: e.EMBEDDER_TLS_KEY!, clientCaPath: e.EMBEDDER_TLS_CLIENT_CA }

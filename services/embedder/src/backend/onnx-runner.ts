@@ -14,7 +14,7 @@ export class OnnxRunner {
     private readonly outputName: string,
   ) {}
 
-  static async load(onnxPath: string, intraOpThreads: number): Promise<OnnxRunner> {
+  static async load(onnxPath: string, intraOpThreads: number, allowSpinning = false): Promise<OnnxRunner> {
     const session = await ort.InferenceSession.create(onnxPath, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
@@ -23,6 +23,9 @@ export class OnnxRunner {
       // fight the intra-op threads for the same cores.
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      // Spinning intra-op threads keep cores busy between runs; on a small box
+      // they starve the event loop (tokenizing, gRPC) and cost more than they save.
+      extra: { session: { intra_op: { allow_spinning: allowSpinning ? '1' : '0' } } },
     });
     for (const required of ['input_ids', 'attention_mask']) {
       if (!session.inputNames.includes(required)) {

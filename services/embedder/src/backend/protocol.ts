@@ -4,6 +4,7 @@ export interface InitMessage {
   type: 'init';
   onnxPath: string;
   intraOpThreads: number;
+  allowSpinning: boolean;
 }
 
 /** A padded batch: ids is rows × seqLen, right-padded; lengths are the real lengths. */

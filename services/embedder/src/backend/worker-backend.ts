@@ -10,6 +10,8 @@ export type BackendState = 'idle' | 'loading' | 'warming_up' | 'ready' | 'recove
 export interface WorkerBackendOptions {
   onnxPath: string;
   intraOpThreads: number;
+  /** Let ONNX Runtime's idle threads spin (see EMBEDDER_ORT_SPINNING). */
+  allowSpinning?: boolean;
   /** A run longer than this is declared wedged. */
   watchdogMs: number;
   /** A small batch that must succeed before the backend reports ready. */
@@ -115,7 +117,12 @@ export class WorkerBackend extends EventEmitter {
       };
       worker.on('message', onInit);
       worker.once('exit', () => reject(new Error('worker exited while loading the model')));
-      this.post({ type: 'init', onnxPath: this.options.onnxPath, intraOpThreads: this.options.intraOpThreads });
+      this.post({
+        type: 'init',
+        onnxPath: this.options.onnxPath,
+        intraOpThreads: this.options.intraOpThreads,
+        allowSpinning: this.options.allowSpinning ?? false,
+      });
     });
 
     this.setState('warming_up');

@@ -15,7 +15,7 @@ export function serveWorker(hooks: { beforeRun?: (msg: RunMessage) => void } = {
 
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'init') {
-      OnnxRunner.load(msg.onnxPath, msg.intraOpThreads).then(
+      OnnxRunner.load(msg.onnxPath, msg.intraOpThreads, msg.allowSpinning).then(
         (loaded) => {
           runner = loaded;
           send({ type: 'ready', dims: 0, inputNames: loaded.inputNames });

@@ -108,7 +108,7 @@ export class EmbedderCore {
       throw err;
     }
 
-    const encoded = call.texts.map((text) => this.options.tokenizer.encode(this.modelText(call.role, text)));
+    const encoded = await this.tokenize(call.texts, call.role);
     let tokenCount = 0;
     for (const e of encoded) {
       tokenCount += e.ids.length;
@@ -145,6 +145,24 @@ export class EmbedderCore {
     this.shuttingDown = true;
     this.options.metrics.ready.set(0);
     await this.queue.whenIdle();
+  }
+
+  /**
+   * Tokenizing is synchronous and a long text costs tens of milliseconds, so
+   * yield to the event loop between texts once a slice has run a few ms:
+   * probes and other calls stay responsive while a big batch is tokenized.
+   */
+  private async tokenize(texts: readonly string[], role: Role) {
+    const out = [];
+    let slice = performance.now();
+    for (const text of texts) {
+      out.push(this.options.tokenizer.encode(this.modelText(role, text)));
+      if (performance.now() - slice > 5) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+    return out;
   }
 
   private async runFused(jobs: Job[]): Promise<Float32Array[][]> {
