@@ -4,12 +4,30 @@ import { join } from 'node:path';
 import { ROOT_DIR } from '../shared/paths.js';
 
 /**
+ * Real Postgres for the suite: TEST_DATABASE_URL when set (CI), else, with
+ * POLYSEARCH_TEST_POSTGRES=container and a Docker engine that answers, a
+ * throwaway pgvector container; otherwise the tests run on PGlite.
+ */
+async function postgres(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.TEST_DATABASE_URL || process.env.POLYSEARCH_TEST_POSTGRES !== 'container') return undefined;
+  const { dockerEngineAnswers, startPgvectorContainer } = await import('./support/postgres-container.js');
+  if (!(await dockerEngineAnswers())) {
+    console.warn('POLYSEARCH_TEST_POSTGRES=container, but no Docker engine answers: running on PGlite');
+    return undefined;
+  }
+  const { url, stop } = await startPgvectorContainer();
+  process.env.TEST_DATABASE_URL = url;
+  return stop;
+}
+
+/**
  * Generates the tiny fixture model once per generator version (it is
  * deterministic; the cache key is a hash of the generator's sources, so a
  * change to the generator never leaves tests on a stale model), and every
  * test loads it through the production loading code.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<(() => Promise<void>) | void> {
+  const stopPostgres = await postgres();
   const generatorDir = join(ROOT_DIR, 'scripts', 'model-fixture');
   const hash = createHash('sha256');
   for (const name of readdirSync(generatorDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
@@ -17,7 +35,9 @@ export default async function setup(): Promise<void> {
   }
   const dir = join(ROOT_DIR, '.cache', 'models', `tiny-${hash.digest('hex').slice(0, 12)}`);
   process.env.POLYSEARCH_TINY_MODEL_DIR = dir;
-  if (existsSync(join(dir, 'polysearch.json'))) return;
-  const { generateFixtureModel } = await import('../scripts/model-fixture/generate.js');
-  await generateFixtureModel({ out: dir, size: 'tiny' });
+  if (!existsSync(join(dir, 'polysearch.json'))) {
+    const { generateFixtureModel } = await import('../scripts/model-fixture/generate.js');
+    await generateFixtureModel({ out: dir, size: 'tiny' });
+  }
+  return stopPostgres;
 }
