@@ -50,15 +50,17 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     credentials: tls?.credentials,
     channelOptions: tls?.options,
   });
-  let embedderInfo: { maxInputs: number; fixture: boolean } = { maxInputs: 32, fixture: false };
-  const refreshInfo = () =>
-    embedder.info().then(
-      (info) => {
-        embedderInfo = { maxInputs: info.maxInputs || 32, fixture: info.fixture };
-        metrics.breakerOpen.set(0);
-      },
+  // What the embedder says of itself (batch limit, fixture or not); refreshed
+  // because a rollout can change the model behind the same address.
+  let embedderInfo: { maxInputs: number; fixture: boolean; known: boolean } = { maxInputs: 32, fixture: false, known: false };
+  let infoAskedAt = 0;
+  const refreshInfo = () => {
+    infoAskedAt = Date.now();
+    return embedder.info().then(
+      (info) => void (embedderInfo = { maxInputs: info.maxInputs || 32, fixture: info.fixture, known: true }),
       () => undefined,
     );
+  };
   await refreshInfo();
 
   const cache = new QueryVectorCache({
@@ -110,7 +112,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
 
   const infoTimer = setInterval(() => {
     metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0);
-    if (!embedder.fingerprint || embedderInfo.maxInputs === 32) void refreshInfo();
+    if (!embedderInfo.known || Date.now() - infoAskedAt > 60_000) void refreshInfo();
   }, 5_000);
   infoTimer.unref();
   backfill.start();

@@ -19,6 +19,7 @@ export interface BackfillOptions {
  */
 export class BackfillWorker {
   private timer: NodeJS.Timeout | undefined;
+  private gaugeAt = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
 
@@ -66,11 +67,13 @@ export class BackfillWorker {
         break;
       }
     }
-    await this.refreshGauge();
+    // Stats are whole-table counts: refresh the gauge after work, else rarely.
+    if (total > 0 || Date.now() - this.gaugeAt > 30_000) await this.refreshGauge();
     return total;
   }
 
   private async refreshGauge(): Promise<void> {
+    this.gaugeAt = Date.now();
     try {
       const s = await this.o.store.stats({ fingerprint: this.o.embedder.fingerprint?.digest ?? null });
       this.o.metrics.pendingPassages.set(s.pendingPassages + s.stalePassages);
