@@ -1,0 +1,83 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbedderService, type EmbedderServer } from '../../../../shared/generated/polysearch/embedder/v1/embedder.js';
+import { EmbedderClient } from './embedder-client.js';
+
+/** A scripted embedder: answers each call with the next planned status (OK when the plan is empty). */
+async function fakeEmbedder(dims = 4) {
+  const plan: grpc.status[] = [];
+  let calls = 0;
+  const model = { modelId: 'fake', onnxSha256: 'x', profile: 'e5', pooling: 'mean', normalized: true, dimensions: dims, maxTokens: 512, digest: 'd1' };
+  const impl: EmbedderServer = {
+    embed: (call, cb) => {
+      calls++;
+      const code = plan.shift() ?? grpc.status.OK;
+      if (code !== grpc.status.OK) return cb({ code, details: `scripted ${grpc.status[code]}` });
+      cb(null, { embeddings: call.request.texts.map(() => ({ values: Array(dims).fill(0.5), tokenCount: 3, truncated: false })), model });
+    },
+    info: (_call, cb) => cb(null, { model, maxInputs: 8, maxInputBytes: 100, queueCapacity: 1, fixture: true }),
+  };
+  const server = new grpc.Server();
+  server.addService(EmbedderService, impl);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return { port, plan, calls: () => calls, stop: () => server.forceShutdown() };
+}
+
+const options = { queryTimeoutMs: 2_000, passageTimeoutMs: 2_000, breakerFailures: 2, breakerHalfOpenMs: 300, expectedDimensions: 4 };
+let a: Awaited<ReturnType<typeof fakeEmbedder>>;
+let b: Awaited<ReturnType<typeof fakeEmbedder>>;
+
+beforeAll(async () => {
+  a = await fakeEmbedder();
+  b = await fakeEmbedder();
+});
+afterAll(() => {
+  a.stop();
+  b.stop();
+});
+
+describe('EmbedderClient circuit breaker', () => {
+  it('does not count errors that are not outages (INVALID_ARGUMENT)', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
+    a.plan.push(grpc.status.INVALID_ARGUMENT, grpc.status.INVALID_ARGUMENT, grpc.status.INVALID_ARGUMENT);
+    for (let i = 0; i < 3; i++) await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'embedder_refused' });
+    expect(client.breakerState).toBe('closed');
+    await expect(client.embedQuery('q')).resolves.toMatchObject({ fingerprint: { digest: 'd1' } });
+    client.close();
+  });
+
+  it('opens after consecutive UNAVAILABLE/RESOURCE_EXHAUSTED, fails fast while open, and a half-open probe closes it', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
+    a.plan.push(grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED);
+    await expect(client.embedQuery('q')).rejects.toMatchObject({ kind: 'unavailable', reason: 'embedder_unavailable' });
+    await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'embedder_overloaded' });
+    expect(client.breakerState).toBe('open');
+    const before = a.calls();
+    await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'circuit_open' });
+    expect(a.calls()).toBe(before); // never reached the embedder
+    await new Promise((r) => setTimeout(r, 350));
+    await expect(client.embedQuery('q')).resolves.toBeDefined();
+    expect(client.breakerState).toBe('closed');
+    client.close();
+  });
+
+  it('refuses vectors of a model whose width differs from the column', async () => {
+    const client = new EmbedderClient({ ...options, expectedDimensions: 384, addresses: [`127.0.0.1:${a.port}`] });
+    await expect(client.embedPassages(['p'])).rejects.toMatchObject({ kind: 'unavailable', reason: 'dimensions_mismatch' });
+    expect(client.fingerprint).toBeUndefined();
+    client.close();
+  });
+});
+
+describe('EmbedderClient balancing', () => {
+  it('spreads calls round-robin over several addresses', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`] });
+    const [ca, cb] = [a.calls(), b.calls()];
+    for (let i = 0; i < 6; i++) await client.embedQuery(`q${i}`);
+    expect(a.calls() - ca).toBe(3);
+    expect(b.calls() - cb).toBe(3);
+    client.close();
+  });
+});
