@@ -2,8 +2,9 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../../test/support/embedder-client.js';
 import { metricValue, searchClient, SearchMode } from '../../../test/support/search-client.js';
+import { healthCheck, reflectionListServices } from '../../../test/support/grpc-probes.js';
 import { startEmbedderProcess, startSearchProcess } from '../../../test/support/search-stack.js';
-import type { ServiceProcess } from '../../../test/support/service-process.js';
+import { httpStatus, type ServiceProcess } from '../../../test/support/service-process.js';
 
 /**
  * The search service as users run it: real processes on loopback, talking
@@ -167,6 +168,17 @@ describe('Upsert, Get, Delete, Stats', () => {
   });
 });
 
+describe('Operations', () => {
+  it('answers grpc health and reflection, /readyz, /livez and /metrics', async () => {
+    expect(await healthCheck(search.grpcPort, 'polysearch.search.v1.Search')).toBe('SERVING');
+    expect(await reflectionListServices(search.grpcPort)).toContain('polysearch.search.v1.Search');
+    expect(await httpStatus(search.httpPort, '/readyz')).toBe(200);
+    expect(await httpStatus(search.httpPort, '/livez')).toBe(200);
+    expect(await metricValue(search.httpPort, 'search_request_duration_seconds_count{mode="hybrid"}')).toBeGreaterThan(0);
+    expect(await metricValue(search.httpPort, 'search_query_cache_lookups_total{result="hit"}')).toBeGreaterThan(0);
+  });
+});
+
 describe('when the embedder goes away', () => {
   it('keeps answering (degraded), keeps writes, and recovers: SIGSTOP, then SIGKILL, then a new embedder', async () => {
     const port = embedder.listening.grpcPort as number;
@@ -205,6 +217,9 @@ describe('when the embedder goes away', () => {
     expect(found).toMatchObject({ degraded: false, modeUsed: SearchMode.SEARCH_MODE_SEMANTIC });
     expect(found.hits[0].id).toBe('new');
     expect(found.hits[0].semanticScore).toBeGreaterThan(0);
+    // Down embedder never made search unready: it degraded instead.
+    expect(await httpStatus(search.httpPort, '/readyz')).toBe(200);
+    expect(await metricValue(search.httpPort, 'search_degraded_total{reason="circuit_open"}')).toBeGreaterThan(0);
   });
 });
 

@@ -15,7 +15,7 @@ export interface BackfillOptions {
  * Embeds passages stored while the embedder was down, and re-embeds passages
  * whose vectors came from another model (a model change). Claims are leased
  * in the database, so several replicas can run it at once. It backs off while
- * the embedder's circuit is open.
+ * the embedder's circuit is open (its calls fail at once until a probe passes).
  */
 export class BackfillWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -40,16 +40,18 @@ export class BackfillWorker {
     const { store, embedder, metrics } = this.o;
     let total = 0;
     for (;;) {
-      if (this.stopped || embedder.breakerState === 'open') break;
-      let fingerprint = embedder.fingerprint?.digest;
-      if (!fingerprint) {
-        try {
-          fingerprint = (await embedder.info()).model?.digest;
-        } catch {
-          break;
-        }
-        if (!fingerprint) break;
+      // No check of the breaker here: while it is open the call below fails at
+      // once, and after the half-open delay it is the probe that closes it.
+      if (this.stopped) break;
+      // Ask every pass: a rollout can swap the model behind the same address,
+      // and only the current digest tells which vectors are stale.
+      let fingerprint: string | undefined;
+      try {
+        fingerprint = (await embedder.info()).model?.digest;
+      } catch {
+        break;
       }
+      if (!fingerprint) break;
       const claimed = await store.claimPendingPassages({ limit: this.o.batch, fingerprint });
       if (claimed.length === 0) break;
       try {
