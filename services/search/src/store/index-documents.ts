@@ -11,8 +11,8 @@ const log = logger.child({ component: 'search-store' });
 export interface IndexDocumentsOptions {
   /** Current embedder fingerprint (null/empty when unknown: everything new is stored pending). */
   fingerprint: string | null | undefined;
-  /** Embeds passage texts (the embedder adds the "passage: " prefix). One vector per text, in order. */
-  embed?: (texts: string[]) => Promise<readonly VectorLike[]>;
+  /** Embeds passage passageTexts (the embedder adds the "passage: " prefix). One vector per text, in order. */
+  embed?: (passageTexts: string[]) => Promise<readonly VectorLike[]>;
   /**
    * Which embed failures degrade to "store pending" instead of failing the
    * upsert. Default: UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED.
@@ -21,7 +21,7 @@ export interface IndexDocumentsOptions {
 }
 
 export interface IndexDocumentsResult extends UpsertResult {
-  /** Passage texts sent to the embedder. */
+  /** Passage passageTexts sent to the embedder. */
   embeddedPassages: number;
   /** The embed error that made this batch pending, if any. */
   embedError?: unknown;
@@ -44,15 +44,15 @@ export async function indexDocuments(
   const docs = normalizeBatch(input);
   const fingerprint = options.fingerprint || null;
   const plan = fingerprint && options.embed ? await planUpsert(ctx, docs, fingerprint) : [];
-  const texts: string[] = [];
-  for (const item of plan) if (item.needsEmbedding) for (const p of item.passages) texts.push(p.embeddingText);
+  const passageTexts: string[] = [];
+  for (const item of plan) if (item.needsEmbedding) for (const p of item.passages) passageTexts.push(p.embeddingText);
 
   let embeddings: (readonly VectorLike[] | undefined)[] | undefined;
   let embedError: unknown;
-  if (texts.length > 0 && options.embed) {
+  if (passageTexts.length > 0 && options.embed) {
     try {
-      const vectors = await options.embed(texts);
-      if (vectors.length !== texts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${texts.length} texts`);
+      const vectors = await options.embed(passageTexts);
+      if (vectors.length !== passageTexts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${passageTexts.length} passageTexts`);
       let next = 0;
       embeddings = plan.map((item) => {
         if (!item.needsEmbedding) return undefined;
@@ -63,9 +63,9 @@ export async function indexDocuments(
     } catch (err) {
       if (!(options.storePendingOn ?? degradable)(err)) throw err;
       embedError = err;
-      log.warn({ documents: docs.length, passages: texts.length, reason: isPolysearchError(err) ? err.reason : 'error' }, 'embedder unavailable; storing documents pending');
+      log.warn({ documents: docs.length, passages: passageTexts.length, reason: isPolysearchError(err) ? err.reason : 'error' }, 'embedder unavailable; storing documents pending');
     }
   }
   const result = await upsertDocuments(ctx, docs, { fingerprint, embeddings });
-  return { ...result, embeddedPassages: embeddings ? texts.length : 0, ...(embedError === undefined ? {} : { embedError }) };
+  return { ...result, embeddedPassages: embeddings ? passageTexts.length : 0, ...(embedError === undefined ? {} : { embedError }) };
 }
