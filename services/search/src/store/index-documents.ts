@@ -11,7 +11,7 @@ const log = logger.child({ component: 'search-store' });
 export interface IndexDocumentsOptions {
   /** Current embedder fingerprint (null/empty when unknown: everything new is stored pending). */
   fingerprint: string | null | undefined;
-  /** Embeds passage passageTexts (the embedder adds the "passage: " prefix). One vector per text, in order. */
+  /** Embeds passage texts (the embedder adds the "passage: " prefix). One vector per text, in order. */
   embed?: (passageTexts: string[]) => Promise<readonly VectorLike[]>;
   /**
    * Which embed failures degrade to "store pending" instead of failing the
@@ -21,7 +21,7 @@ export interface IndexDocumentsOptions {
 }
 
 export interface IndexDocumentsResult extends UpsertResult {
-  /** Passage passageTexts sent to the embedder. */
+  /** Passage texts sent to the embedder. */
   embeddedPassages: number;
   /** The embed error that made this batch pending, if any. */
   embedError?: unknown;
@@ -52,7 +52,7 @@ export async function indexDocuments(
   if (passageTexts.length > 0 && options.embed) {
     try {
       const vectors = await options.embed(passageTexts);
-      if (vectors.length !== passageTexts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${passageTexts.length} passageTexts`);
+      if (vectors.length !== passageTexts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${passageTexts.length} passages`);
       let next = 0;
       embeddings = plan.map((item) => {
         if (!item.needsEmbedding) return undefined;
