@@ -3,8 +3,8 @@
  * sizes, documents in en/de/fr/it/es built from small support-desk word
  * lists (so keyword search has common and rare terms to rank), a
  * source_type, a `team` metadata key with ten values (a 10%-selective
- * filter) and random unit vectors. Everything comes from one PRNG seed, so
- * two runs load the same data.
+ * filter) and vectors (clustered like sentence embeddings, or uniform
+ * random). Everything comes from PRNG seeds, so two runs load the same data.
  */
 import type { DocumentInput } from '../../services/search/src/store/document-input.js';
 
@@ -22,23 +22,126 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
-/**
- * A random direction, uniform on the unit sphere (normalized Gaussians, Box–Muller),
- * rounded to 6 decimals to keep the text form short (cosine distance ignores the tiny change of length).
- */
-export function randomUnitVector(rng: Rng, dims: number): number[] {
+/** Standard normal samples (Box–Muller), `dims` of them. */
+function gaussians(rng: Rng, dims: number): number[] {
   const v = new Array<number>(dims);
-  let norm = 0;
   for (let i = 0; i < dims; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - rng()));
     const theta = 2 * Math.PI * rng();
     v[i] = r * Math.cos(theta);
     if (i + 1 < dims) v[i + 1] = r * Math.sin(theta);
   }
+  return v;
+}
+
+function normalize(v: number[]): number[] {
+  let norm = 0;
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
-  for (let i = 0; i < dims; i++) v[i] = Math.round((v[i] / norm) * 1e6) / 1e6;
-  return v;
+  return v.map((x) => x / norm);
+}
+
+/** Rounded to 6 decimals to keep the text form short (cosine distance ignores the tiny change of length). */
+const rounded = (v: number[]) => v.map((x) => Math.round(x * 1e6) / 1e6);
+
+/** A random direction, uniform on the unit sphere (normalized Gaussians), rounded to 6 decimals. */
+export function randomUnitVector(rng: Rng, dims: number): number[] {
+  return rounded(normalize(gaussians(rng, dims)));
+}
+
+/** normalize(center + noise), the noise Gaussian with expected length `spread` (center is a unit vector). */
+function around(rng: Rng, center: readonly number[], spread: number): number[] {
+  const g = gaussians(rng, center.length);
+  const scale = spread / Math.sqrt(center.length);
+  return normalize(center.map((c, i) => c + scale * g[i]));
+}
+
+export const cosine = (a: readonly number[], b: readonly number[]) => {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+};
+
+export type VectorKind = 'clustered' | 'uniform';
+
+/** How document and query vectors are drawn. */
+export interface VectorModel {
+  readonly kind: VectorKind;
+  readonly description: string;
+  /** The vector of document n; documents must be asked for in order 0, 1, 2, … */
+  document(n: number): number[];
+  /** A query vector "about" document n's subject (uniform: any random direction, n is ignored). */
+  queryNear(rng: Rng, n: number): number[];
+}
+
+/** Uniform random unit vectors: no neighbourhood structure, the worst case for HNSW. */
+export function uniformVectors(rng: Rng, dims: number): VectorModel {
+  return {
+    kind: 'uniform',
+    description: `${dims}-dim uniform random unit vectors`,
+    document: () => randomUnitVector(rng, dims),
+    queryNear: (queryRng) => randomUnitVector(queryRng, dims),
+  };
+}
+
+/**
+ * Lengths of the Gaussian noise (relative to unit centers) and the weight of
+ * the shared direction, chosen so that cosines land where multilingual-e5's do
+ * (e5 puts every text in a narrow cone: unrelated texts ~0.7-0.75, related
+ * ~0.8, paraphrases ~0.9):
+ *   subtopic around topic: spread 1   → cos(subtopic, other subtopic of the topic) ≈ 1/2
+ *   document around subtopic: 0.8     → cos(doc, doc of the same subtopic) ≈ 1/(1+0.64) ≈ 0.61
+ *   then normalize(SHARED_WEIGHT·m + x) with m one fixed direction, SHARED_WEIGHT² = 2.5:
+ *   cos' ≈ (2.5 + cos) / 3.5 → unrelated ≈ 0.71, same topic ≈ 0.80, same subtopic ≈ 0.89.
+ * The shared direction is (almost) an affine map of cosine, so it does not change which
+ * neighbours are nearest or how hard they are to find; the spreads do.
+ */
+const SUBTOPIC_SPREAD = 1;
+const DOCUMENT_SPREAD = 0.8;
+const SHARED_WEIGHT = Math.sqrt(2.5);
+/** Subtopics per topic. */
+const SUBTOPICS_PER_TOPIC = 32;
+
+/**
+ * Clustered vectors shaped like sentence embeddings: `clusters` subtopic
+ * centroids grouped under topics (random directions on the sphere), each
+ * document = normalize(its subtopic's centroid + Gaussian noise), every vector
+ * pulled into e5's narrow cone by one shared direction. A document's subtopic
+ * is uniform over subtopics and independent of its tenant (a tenant's
+ * documents are spread over all subjects: the harder case for filtered HNSW).
+ * A query near document n = normalize(n's centroid + fresh noise), i.e. another
+ * text about the same subject.
+ */
+export function clusteredVectors(rng: Rng, dims: number, clusters: number): VectorModel {
+  const topics = Math.max(1, Math.ceil(clusters / SUBTOPICS_PER_TOPIC));
+  const topicCenters = Array.from({ length: topics }, () => normalize(gaussians(rng, dims)));
+  const centers = Array.from({ length: clusters }, (_, c) => around(rng, topicCenters[c % topics], SUBTOPIC_SPREAD));
+  const shared = normalize(gaussians(rng, dims));
+  const clusterOf: number[] = [];
+  const embed = (r: Rng, cluster: number) => {
+    const x = around(r, centers[cluster], DOCUMENT_SPREAD);
+    return rounded(normalize(x.map((xi, i) => xi + SHARED_WEIGHT * shared[i])));
+  };
+  return {
+    kind: 'clustered',
+    description: `${dims}-dim clustered vectors (${clusters} subtopics in ${topics} topics, e5-like cosine range)`,
+    document(n) {
+      if (n !== clusterOf.length) throw new Error(`clustered vectors: document ${n} asked for out of order`);
+      const cluster = Math.floor(rng() * clusters);
+      clusterOf.push(cluster);
+      return embed(rng, cluster);
+    },
+    queryNear(queryRng, n) {
+      if (n >= clusterOf.length) throw new Error(`clustered vectors: no document ${n} yet`);
+      return embed(queryRng, clusterOf[n]);
+    },
+  };
 }
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
