@@ -54,4 +54,15 @@ describe('model rotation', () => {
     expect(res).toMatchObject({ degraded: false, modeUsed: SearchMode.SEARCH_MODE_SEMANTIC });
     expect(res.hits[0].id).toBe('pw');
   });
+
+  it('drains and exits 0 on SIGTERM', async () => {
+    const inFlight = client.search({ tenantId: 'acme', query: 'Rechnung', mode: SearchMode.SEARCH_MODE_KEYWORD }).then(
+      () => 'answered',
+      (err: { code: number }) => err.code,
+    );
+    const code = await search.proc.stop('SIGTERM');
+    expect(code).toBe(0);
+    // Answered if it arrived before the signal, refused cleanly (UNAVAILABLE) if after; never INTERNAL or a hang.
+    expect(['answered', 14]).toContain(await inFlight);
+  });
 });
