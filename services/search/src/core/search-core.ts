@@ -5,7 +5,7 @@ import { normalizeQuery, type QueryVectorCache } from '../cache/query-vector-cac
 import type { EmbedderClient } from '../embedder/embedder-client.js';
 import { reciprocalRankFusion, weightedFusion, type FusedHit } from '../fusion/index.js';
 import type { SearchMetrics } from '../metrics.js';
-import type { SearchFilters, SearchHit, SearchPage } from '../store/search-queries.js';
+import { MAX_LIMIT, MAX_OFFSET, type SearchFilters, type SearchHit, type SearchPage } from '../store/search-queries.js';
 import type { SearchStore } from '../store/search-store.js';
 import { defaultMinScore } from './min-score.js';
 import { decodePageToken, encodePageToken, requestDigest } from './page-token.js';
@@ -104,8 +104,9 @@ export class SearchCore {
       hits = page.hits.map((h) => ({ ...h, semanticScore: 0, keywordScore: h.score }));
       hasMore = page.hasMore;
     } else {
-      // Both lists deep enough for this page, fused, then paged.
-      const depth = offset + req.limit * 2;
+      // Both lists deep enough for this page, fused, then paged. Fusion ranks
+      // at most the top MAX_LIMIT of each list; pages end there.
+      const depth = Math.min(offset + req.limit * 2, MAX_LIMIT);
       const [sem, kw] = await Promise.all([
         this.semantic(req, filters, vector!, semanticMin, depth, 0),
         this.o.store.keywordSearch({ tenantId: req.tenantId, query: req.query, filters, limit: depth, offset: 0 }),
@@ -116,7 +117,7 @@ export class SearchCore {
           : reciprocalRankFusion(sem.hits, kw.hits, { k: this.o.rrfK });
       fusionUsed = req.fusion;
       hits = fused.slice(offset, offset + req.limit).map((f) => ({ ...f.hit, score: f.score, semanticScore: f.semanticScore, keywordScore: f.keywordScore }));
-      hasMore = fused.length > offset + req.limit || sem.hasMore || kw.hasMore;
+      hasMore = offset + req.limit < MAX_LIMIT && (fused.length > offset + req.limit || sem.hasMore || kw.hasMore);
     }
 
     const tookMs = performance.now() - started;
@@ -133,7 +134,7 @@ export class SearchCore {
       degradedReason,
       cacheHit: vector?.cacheHit ?? false,
       tookMs,
-      nextPageToken: hasMore && hits.length > 0 ? encodePageToken(offset + req.limit, digest) : '',
+      nextPageToken: hasMore && hits.length > 0 && offset + req.limit <= MAX_OFFSET ? encodePageToken(offset + req.limit, digest) : '',
     };
   }
 
