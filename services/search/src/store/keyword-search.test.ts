@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
-import { cleanKeywordQuery, MAX_KEYWORD_QUERY_CHARS } from './keyword-search.js';
+import { cleanKeywordQuery, MAX_KEYWORD_QUERY_CHARS, SMALL_TENANT_PASSAGES } from './keyword-search.js';
 import { openTestStore, type TestStore } from './test-support/fixtures.js';
 
 const docs: DocumentInput[] = [
@@ -100,6 +100,74 @@ describe('keyword search', () => {
     const q = cleanKeywordQuery('word '.repeat(10_000));
     expect(q.length).toBeLessThanOrEqual(MAX_KEYWORD_QUERY_CHARS);
     expect(q.endsWith('word')).toBe(true);
+  });
+
+  describe('ranking many matches', () => {
+    // Tenant t3: 40 documents in four languages with 1-4 mentions each, some with several passages
+    // (the best one is the hit), a team per document. Ranks do not depend on filters, so filtered
+    // searches and pages must be exact slices of the one unfiltered ranking.
+    const words: Record<string, [string, string]> = { en: ['printer', 'office'], de: ['drucker', 'büro'], fr: ['imprimante', 'bureau'], es: ['impresora', 'oficina'] };
+    const locales = Object.keys(words);
+    const many: DocumentInput[] = Array.from({ length: 40 }, (_, i) => {
+      const locale = locales[i % 4];
+      const [word, filler] = words[locale];
+      const mentions = Array.from({ length: 1 + (i % 4) }, () => word).join(' ');
+      // Every fifth document is long: the word only in a later passage.
+      const content = i % 5 === 0 ? `${`${filler} `.repeat(400)}. ${mentions} ${filler}.` : `${filler} ${mentions} ${filler} ${i}.`;
+      return { tenantId: 't3', id: `m${String(i).padStart(2, '0')}`, locale, sourceType: i % 2 ? 'faq' : 'wiki', title: `${filler} ${i}`, content, metadata: { team: i % 3 ? 'a' : 'b' } };
+    });
+    const query = 'printer OR drucker OR imprimante OR impresora';
+    const run = (extra: Partial<Parameters<TestStore['store']['keywordSearch']>[0]> = {}) =>
+      t.store.keywordSearch({ tenantId: 't3', query, limit: 100, ...extra });
+    beforeAll(async () => {
+      await t.store.upsertDocuments(many);
+    });
+
+    it('orders by score, best passage per document, and pages are slices of the whole', async () => {
+      const all = (await run()).hits;
+      expect(all).toHaveLength(40);
+      for (let i = 1; i < all.length; i++) {
+        expect(all[i - 1].score > all[i].score || (all[i - 1].score === all[i].score && all[i - 1].id < all[i].id)).toBe(true);
+      }
+      const long = all.find((h) => h.id === 'm05')!;
+      expect(long.passageIndex).toBeGreaterThan(0);
+      expect(long.snippet).toContain('drucker');
+      const pages = [];
+      for (let offset = 0; offset < 40; offset += 15) pages.push(await run({ limit: 15, offset }));
+      expect(pages.map((pg) => pg.hasMore)).toEqual([true, true, false]);
+      expect(pages.flatMap((pg) => pg.hits)).toEqual(all);
+    });
+
+    it('filters and min_score select from the same ranking', async () => {
+      const all = (await run()).hits;
+      expect((await run({ filters: { sourceTypes: ['faq', 'wiki'] } })).hits).toEqual(all);
+      expect((await run({ filters: { metadata: { team: 'b' } } })).hits).toEqual(all.filter((h) => h.metadata.team === 'b'));
+      expect((await run({ filters: { sourceTypes: ['faq'] }, limit: 5, offset: 5 })).hits).toEqual(all.filter((h) => h.sourceType === 'faq').slice(5, 10));
+      const threshold = all[12].score;
+      expect((await run({ minScore: threshold })).hits).toEqual(all.filter((h) => h.score >= threshold));
+      expect((await run({ filters: { locale: 'de' } })).hits.map((h) => h.id)).toEqual(all.filter((h) => h.locale === 'de').map((h) => h.id));
+    });
+
+    it('gives a large tenant (planner may use the GIN index) the same ranking as a small one', async () => {
+      // t4: t3's documents plus enough others (that match nothing) to be searched as a large tenant.
+      const filler = Array.from({ length: SMALL_TENANT_PASSAGES + 10 - many.length }, (_, i): DocumentInput => ({
+        tenantId: 't4',
+        id: `f${i}`,
+        locale: locales[i % 4],
+        content: `${words[locales[i % 4]][1]} ${i}`,
+      }));
+      await t.store.upsertDocuments([...many.map((d) => ({ ...d, tenantId: 't4' })), ...filler]);
+      for (const extra of [{}, { filters: { sourceTypes: ['faq'] } }, { filters: { metadata: { team: 'b' } }, limit: 5, offset: 3 }, { minScore: 0.5 }]) {
+        const small = await run(extra);
+        expect(small.hits.length).toBeGreaterThan(0);
+        expect(await t.store.keywordSearch({ tenantId: 't4', query, limit: 100, ...extra })).toEqual(small);
+      }
+      expect((await t.store.keywordSearch({ tenantId: 't4', query: 'zzzunknown', limit: 10 })).hits).toEqual([]);
+    }, 60_000);
+
+    it('stays within the tenant', async () => {
+      expect((await search(query)).hits.map((h) => h.id).sort()).toEqual(['de1', 'en2', 'fr1']);
+    });
   });
 
   it('rejects a malformed locale filter with INVALID_ARGUMENT', async () => {
