@@ -7,6 +7,7 @@
 //   npm run bench:search [-- --docs 100000 --tenants 100 --queries 300 --recall-queries 100 --seed 1 --vectors clustered --clusters <docs/32>]
 //   --vectors clustered (default: subtopic clusters with e5's cosine range) or uniform (random unit vectors, no structure)
 //   quick run: npm run bench:search -- --docs 5000 --queries 50 --recall-queries 20
+//   --skip-vacuum: ANALYZE only after the load (default VACUUM (ANALYZE), as autovacuum would)
 //   --keep leaves the schema for EXPLAIN follow-ups; database: --database-url, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test
 //
 // The store logs through pino at import time; keep its info lines out of the report.
