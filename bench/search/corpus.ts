@@ -10,17 +10,7 @@ import type { DocumentInput } from '../../services/search/src/store/document-inp
 
 export type Rng = () => number;
 
-/** mulberry32: a small, fast 32-bit PRNG; uniform in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../test/support/random.js';
 
 /** Standard normal samples (Box–Muller), `dims` of them. */
 function gaussians(rng: Rng, dims: number): number[] {
@@ -56,17 +46,7 @@ function around(rng: Rng, center: readonly number[], spread: number): number[] {
   return normalize(center.map((c, i) => c + scale * g[i]));
 }
 
-export const cosine = (a: readonly number[], b: readonly number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-};
+export { cosine } from '../../test/support/embedder-client.js';
 
 export type VectorKind = 'clustered' | 'uniform';
 

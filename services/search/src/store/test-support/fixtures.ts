@@ -25,17 +25,7 @@ export async function openTestStore(config: Omit<StoreConfig, 'schema'> = {}): P
   }
 }
 
-/** mulberry32: small, fast, seeded; good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../../../../test/support/random.js';
 
 export function randomVector(rng: () => number, dims: number): number[] {
   const v = Array.from({ length: dims }, () => rng() * 2 - 1);
