@@ -50,18 +50,10 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     credentials: tls?.credentials,
     channelOptions: tls?.options,
   });
-  // What the embedder says of itself (batch limit, fixture or not); refreshed
-  // because a rollout can change the model behind the same address.
-  let embedderInfo: { maxInputs: number; fixture: boolean; known: boolean } = { maxInputs: 32, fixture: false, known: false };
-  let infoAskedAt = 0;
-  const refreshInfo = () => {
-    infoAskedAt = Date.now();
-    return embedder.info().then(
-      (info) => void (embedderInfo = { maxInputs: info.maxInputs || 32, fixture: info.fixture, known: true }),
-      () => undefined,
-    );
-  };
-  await refreshInfo();
+  // What the embedder says of itself (batch limit, fixture or not) comes from
+  // its last Info answer, which the backfill refreshes every pass, so a model
+  // swapped behind the same address is noticed. Down at start-up is fine.
+  await embedder.info().catch(() => undefined);
 
   const cache = new QueryVectorCache({
     max: config.cache.max,
@@ -75,7 +67,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     metrics,
     rrfK: config.ranking.rrfK,
     minScore: config.ranking.minScore,
-    isFixtureModel: () => embedderInfo.fixture,
+    isFixtureModel: () => embedder.lastKnownInfo?.fixture ?? false,
   });
   const documents = new DocumentCore({
     store,
@@ -83,7 +75,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     metrics,
     maxDocuments: config.limits.maxDocuments,
     maxContentBytes: config.limits.maxContentBytes,
-    embedBatch: () => embedderInfo.maxInputs,
+    embedBatch: () => embedder.lastKnownInfo?.maxInputs || 32,
   });
   const backfill = new BackfillWorker({ store, embedder, metrics, intervalMs: config.backfill.intervalMs, batch: config.backfill.batch });
 
@@ -110,11 +102,8 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   const http = await startProbeServer({ host: config.http.host, port: config.http.port, readiness, registry: metrics.registry });
   grpc.setServing(true);
 
-  const infoTimer = setInterval(() => {
-    metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0);
-    if (!embedderInfo.known || Date.now() - infoAskedAt > 60_000) void refreshInfo();
-  }, 5_000);
-  infoTimer.unref();
+  const breakerTimer = setInterval(() => metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0), 5_000);
+  breakerTimer.unref();
   backfill.start();
 
   return {
@@ -125,7 +114,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     async shutdown() {
       shuttingDown = true;
       grpc.setServing(false);
-      clearInterval(infoTimer);
+      clearInterval(breakerTimer);
       await grpc.shutdown(config.shutdownGraceMs);
       await backfill.stop();
       embedder.close();

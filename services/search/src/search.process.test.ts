@@ -1,10 +1,10 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../../test/support/embedder-client.js';
 import { metricValue, searchClient, SearchMode } from '../../../test/support/search-client.js';
 import { healthCheck, reflectionListServices } from '../../../test/support/grpc-probes.js';
 import { startEmbedderProcess, startSearchProcess } from '../../../test/support/search-stack.js';
-import { httpStatus, type ServiceProcess } from '../../../test/support/service-process.js';
+import { httpStatus, waitFor, type ServiceProcess } from '../../../test/support/service-process.js';
 
 /**
  * The search service as users run it: real processes on loopback, talking
@@ -210,9 +210,9 @@ describe('when the embedder goes away', () => {
 
     embedder = await startEmbedderProcess(port);
     // The half-open probe brings semantic search back…
-    await waitUntil(async () => !(await client.search({ tenantId: 'acme', query: 'la tienda cierra' })).degraded);
+    await waitFor(async () => !(await client.search({ tenantId: 'acme', query: 'la tienda cierra' })).degraded);
     // …and the backfill embeds what was written meanwhile.
-    await waitUntil(async () => (await client.stats('acme')).pendingPassages === 0);
+    await waitFor(async () => (await client.stats('acme')).pendingPassages === 0);
     const found = await client.search({ tenantId: 'acme', query: 'la tienda abre a las nueve', mode: SearchMode.SEARCH_MODE_SEMANTIC });
     expect(found).toMatchObject({ degraded: false, modeUsed: SearchMode.SEARCH_MODE_SEMANTIC });
     expect(found.hits[0].id).toBe('new');
@@ -222,16 +222,3 @@ describe('when the embedder goes away', () => {
     expect(await metricValue(search.httpPort, 'search_degraded_total{reason="circuit_open"}')).toBeGreaterThan(0);
   });
 });
-
-async function waitUntil(fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch (err) {
-      if ((err as ServiceError).code === undefined) throw err;
-    }
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -55,6 +55,7 @@ export class EmbedderClient {
   private next = 0;
   private readonly breaker: CircuitBreakerPolicy;
   private lastFingerprint: ModelFingerprint | undefined;
+  private lastInfo: InfoResponse | undefined;
 
   constructor(private readonly options: EmbedderClientOptions) {
     const channelOptions: grpc.ChannelOptions = {
@@ -85,6 +86,11 @@ export class EmbedderClient {
     }
   }
 
+  /** The last Info answer (batch limit, fixture flag); the backfill asks every pass. */
+  get lastKnownInfo(): InfoResponse | undefined {
+    return this.lastInfo;
+  }
+
   /** The fingerprint of the last successful answer (undefined before any). */
   get fingerprint(): ModelFingerprint | undefined {
     return this.lastFingerprint;
@@ -103,6 +109,7 @@ export class EmbedderClient {
     return this.guarded<InfoResponse>(this.options.queryTimeoutMs * 10, (client, deadline, done) =>
       client.info({}, new grpc.Metadata(), { deadline }, done),
     ).then((info) => {
+      this.lastInfo = info;
       if (info.model) this.lastFingerprint = this.compatible(info.model);
       return info;
     });
