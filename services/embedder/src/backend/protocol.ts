@@ -21,7 +21,7 @@ export interface RunMessage {
 export type ToWorker = InitMessage | RunMessage;
 
 export type FromWorker =
-  | { type: 'ready'; dims: number; inputNames: string[] }
+  | { type: 'ready'; inputNames: string[] }
   | { type: 'init-error'; message: string }
   | { type: 'result'; id: number; vectors: Float32Array; dims: number }
   | { type: 'run-error'; id: number; message: string };

@@ -59,7 +59,6 @@ export class WorkerBackend extends EventEmitter {
   private pending: Pending | undefined;
   private nextId = 1;
   private current: BackendState = 'idle';
-  dims = 0;
 
   constructor(private readonly options: WorkerBackendOptions) {
     super();
@@ -128,8 +127,7 @@ export class WorkerBackend extends EventEmitter {
     this.setState('warming_up');
     const started = performance.now();
     const [vector] = await this.run(this.options.warmup);
-    this.dims = vector.length;
-    logger.info({ dims: this.dims, warmupMs: Math.round(performance.now() - started) }, 'model warm-up succeeded');
+    logger.info({ dims: vector.length, warmupMs: Math.round(performance.now() - started) }, 'model warm-up succeeded');
     this.setState('ready');
   }
 

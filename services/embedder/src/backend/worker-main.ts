@@ -18,7 +18,7 @@ export function serveWorker(hooks: { beforeRun?: (msg: RunMessage) => void } = {
       OnnxRunner.load(msg.onnxPath, msg.intraOpThreads, msg.allowSpinning).then(
         (loaded) => {
           runner = loaded;
-          send({ type: 'ready', dims: 0, inputNames: loaded.inputNames });
+          send({ type: 'ready', inputNames: loaded.inputNames });
         },
         (err: unknown) => send({ type: 'init-error', message: err instanceof Error ? err.message : String(err) }),
       );
