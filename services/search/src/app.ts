@@ -8,6 +8,7 @@ import type { SearchConfig } from './config.js';
 import { DocumentCore } from './core/document-core.js';
 import { SearchCore } from './core/search-core.js';
 import { EmbedderClient } from './embedder/embedder-client.js';
+import { queryEmbedderOf } from './embedder/query-embedder.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
 import { createSearchMetrics } from './metrics.js';
 import { openDb } from './store/db.js';
@@ -61,13 +62,11 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     onLookup: (hit) => metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' }),
   });
   const search = new SearchCore({
-    store,
-    embedder,
+    index: store,
+    embedder: queryEmbedderOf(embedder),
     cache,
     metrics,
-    rrfK: config.ranking.rrfK,
-    minScore: config.ranking.minScore,
-    isFixtureModel: () => embedder.lastKnownInfo?.fixture ?? false,
+    settings: config.ranking,
   });
   const documents = new DocumentCore({
     store,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, port, positiveInt } from '../../../shared/config/env.js';
+import { DEFAULT_EF_SEARCH } from './store/store-context.js';
 
 /**
  * Every knob of the search service, read once from the environment at
@@ -26,14 +27,8 @@ export const searchEnvSchema = z.object({
   HNSW_M: positiveInt(16),
   /** HNSW build candidate list: higher improves recall and slows inserts. */
   HNSW_EF_CONSTRUCTION: positiveInt(64),
-  /**
-   * Default HNSW search candidate list: higher improves recall and usually
-   * costs time. Not pgvector's 40: with tenant and metadata filters a small
-   * list makes iterative scans restart more often, so 100 was both faster and
-   * more accurate in `npm run bench:search` (100k clustered vectors: unfiltered
-   * recall@10 0.93 → 0.98, large-tenant p90 45 → 27 ms).
-   */
-  HNSW_EF_SEARCH: positiveInt(100),
+  /** Default HNSW search candidate list: higher improves recall and usually costs time (see DEFAULT_EF_SEARCH for the measurement). */
+  HNSW_EF_SEARCH: positiveInt(DEFAULT_EF_SEARCH),
   /** Deadline of a query embedding. Short, because search falls back to keywords instead of waiting. */
   EMBEDDER_QUERY_TIMEOUT_MS: positiveInt(300),
   /** Deadline of a passage batch during Upsert/backfill; past it the documents are stored pending. */
@@ -48,6 +43,12 @@ export const searchEnvSchema = z.object({
   QUERY_CACHE_TTL_MS: positiveInt(3_600_000),
   /** Reciprocal rank fusion constant: larger flattens the advantage of top ranks. */
   RRF_K: positiveInt(60),
+  /**
+   * Documents each side retrieves when a later stage reorders them (hybrid
+   * fusion, personalization). Deeper lets fusion promote a document one side
+   * ranks low; it costs a longer index scan and more rows per search.
+   */
+  SEARCH_CANDIDATE_DEPTH: positiveInt(50),
   /** Minimum semantic score when a request sets none; see README "Relevance threshold". Unset: chosen by model profile. */
   SEARCH_MIN_SCORE: z.coerce.number().min(-1).max(1).optional(),
   /** How often the backfill looks for pending passages. */
@@ -88,7 +89,7 @@ export interface SearchConfig {
   http: { host: string; port: number };
   vectors: { dimensions: number; hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
   cache: { max: number; ttlMs: number };
-  ranking: { rrfK: number; minScore?: number };
+  ranking: { rrfK: number; candidateDepth: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
   passages: { maxWords: number; overlapWords: number };
   limits: { maxDocuments: number; maxContentBytes: number };
@@ -124,7 +125,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     http: { host: e.SEARCH_HTTP_HOST, port: e.SEARCH_HTTP_PORT },
     vectors: { dimensions: e.EMBEDDING_DIMENSIONS, hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
-    ranking: { rrfK: e.RRF_K, minScore: e.SEARCH_MIN_SCORE },
+    ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
     passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS },
     limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },

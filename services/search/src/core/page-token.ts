@@ -16,17 +16,22 @@ export function encodePageToken(offset: number, digest: string): string {
 
 export function decodePageToken(token: string, digest: string): number {
   if (token === '') return 0;
-  let parsed: { o?: unknown; d?: unknown };
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown; d?: unknown };
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
+    parsed = undefined;
+  }
+  // Untrusted bytes: anything but the object we issue is refused the same way.
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidArgument('page_token is not a token this service issued; send the next_page_token of the previous response', 'bad_page_token');
   }
-  if (typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0 || parsed.d !== digest) {
+  const { o, d } = parsed as { o?: unknown; d?: unknown };
+  if (typeof o !== 'number' || !Number.isInteger(o) || o < 0 || d !== digest) {
     throw invalidArgument(
       'page_token belongs to a different request: keep tenant, query, locale, mode, limit and filters the same while paging',
       'bad_page_token',
     );
   }
-  return parsed.o;
+  return o;
 }

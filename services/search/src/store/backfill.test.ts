@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
-import { hashEmbedding, openTestStore, type TestStore } from './test-support/fixtures.js';
+import { filtersOf, hashEmbedding, openTestStore, testModel, type TestStore } from './test-support/fixtures.js';
 
 const DIMS = 8;
 const FP1 = 'fp:one';
@@ -50,9 +50,16 @@ describe('backfill', () => {
     expect(result).toEqual({ stored: 3, skipped: 0 });
     expect((await t.store.stats({ fingerprint: FP1 })).pendingPassages).toBe(0);
     expect(await t.store.claimPendingPassages({ limit: 10, fingerprint: FP1 })).toEqual([]);
-    const hit = await t.store.semanticSearch({ tenantId: 'a', vector: hashEmbedding('One\nfirst document', DIMS), limit: 1 });
-    expect(hit.hits[0].id).toBe('1');
-    expect(hit.hits[0].score).toBeCloseTo(1, 5);
+    const hits = await t.store.semantic({
+      tenantId: 'a',
+      vector: hashEmbedding('One\nfirst document', DIMS),
+      model: testModel(FP1, DIMS),
+      filters: filtersOf(),
+      depth: 1,
+      efSearch: undefined,
+    });
+    expect(hits[0].id).toBe('1');
+    expect(hits[0].score).toBeCloseTo(1, 5);
   });
 
   it('drops a vector whose passage changed after the claim', async () => {
