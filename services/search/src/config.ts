@@ -49,6 +49,12 @@ export const searchEnvSchema = z.object({
    * ranks low; it costs a longer index scan and more rows per search.
    */
   SEARCH_CANDIDATE_DEPTH: positiveInt(50),
+  /**
+   * Candidates a personalized search reorders by the user's taste (pages end
+   * there). Deeper lets taste lift a document plain relevance ranks low, at
+   * the cost of fetching that many item vectors per search.
+   */
+  SEARCH_RERANK_DEPTH: positiveInt(100),
   /** Minimum semantic score when a request sets none; see README "Relevance threshold". Unset: chosen by model profile. */
   SEARCH_MIN_SCORE: z.coerce.number().min(-1).max(1).optional(),
   /** How often the backfill looks for pending passages. */
@@ -89,7 +95,7 @@ export interface SearchConfig {
   http: { host: string; port: number };
   vectors: { dimensions: number; hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
   cache: { max: number; ttlMs: number };
-  ranking: { rrfK: number; candidateDepth: number; minScore?: number };
+  ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
   passages: { maxWords: number; overlapWords: number };
   limits: { maxDocuments: number; maxContentBytes: number };
@@ -125,7 +131,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     http: { host: e.SEARCH_HTTP_HOST, port: e.SEARCH_HTTP_PORT },
     vectors: { dimensions: e.EMBEDDING_DIMENSIONS, hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
-    ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, minScore: e.SEARCH_MIN_SCORE },
+    ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, rerankDepth: e.SEARCH_RERANK_DEPTH, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
     passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS },
     limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },

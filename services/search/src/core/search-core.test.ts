@@ -4,7 +4,7 @@ import { candidate, FakeEmbedder, FakeIndex, MapCache } from './search/fakes.js'
 import type { Reranker } from './search/rerank.js';
 import { SearchCore, type SearchSettings } from './search-core.js';
 
-const settings: SearchSettings = { rrfK: 60, candidateDepth: 30 };
+const settings: SearchSettings = { rrfK: 60, candidateDepth: 30, rerankDepth: 30 };
 
 function core(index: FakeIndex, embedder = new FakeEmbedder(), rerankers: Reranker[] = []) {
   return new SearchCore({ index, embedder, cache: new MapCache(), metrics: createSearchMetrics(), settings, rerankers });
@@ -53,6 +53,7 @@ describe('SearchCore pipeline (fakes)', () => {
     const seenLengths: number[] = [];
     const reverse: Reranker = {
       name: 'reverse',
+      applies: () => true,
       async rerank(_q, ranked) {
         seenLengths.push(ranked.length);
         return { ranked: [...ranked].reverse().map((h, i) => ({ ...h, score: 1 - i / 100 })) };

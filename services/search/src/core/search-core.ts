@@ -18,10 +18,16 @@ export interface ResultHit extends Candidate {
   semanticScore: number;
   /** Keyword rank of the best passage; 0 when the keyword side did not find it. */
   keywordScore: number;
+  /** Cosine to the user's taste; undefined when not personalized. */
+  personalScore: number | undefined;
 }
 
 export interface SearchResult {
   hits: ResultHit[];
+  /** A reranker used the user's taste. */
+  personalized: boolean;
+  /** What the rerankers did (e.g. "not personalized: the user has no history yet"). */
+  notes: string[];
   modeUsed: Mode;
   fusionUsed: FusionMethod | undefined;
   degraded: boolean;
@@ -34,8 +40,10 @@ export interface SearchResult {
 export interface SearchSettings {
   /** RRF_K. */
   rrfK: number;
-  /** Candidates each side retrieves when a later stage reorders them (hybrid fusion, reranking); such pages end there. */
+  /** Candidates each side retrieves for hybrid fusion; such pages end there. */
   candidateDepth: number;
+  /** Candidates a reranker (personalization) reorders; such pages end there. */
+  rerankDepth: number;
   /** SEARCH_MIN_SCORE: the deployment's semantic floor; unset = by model profile. */
   minScore?: number;
 }
@@ -63,7 +71,8 @@ export class SearchCore {
     const rerankers = this.d.rerankers ?? [];
     const query = parseSearchQuery(input);
 
-    const window = retrievalWindow(query, settings.candidateDepth, rerankers.length > 0);
+    const reranked = rerankers.some((r) => r.applies(query));
+    const window = retrievalWindow(query, settings, reranked);
     const retrieved = await retrieve(query, window.depth, {
       index: this.d.index,
       embedder: this.d.embedder,
@@ -73,7 +82,7 @@ export class SearchCore {
     if (retrieved.degradedCause) metrics.degraded.inc({ reason: retrieved.degradedCause });
     const { ranked: fused, fusionUsed } = fuse(query, retrieved, settings);
     const kept = relevanceCut(fused, relevancePolicyFor(query, retrieved, (model) => defaultMinScore(model, settings.minScore)));
-    const { ranked } = await rerankAll(query, kept, rerankers);
+    const { ranked, notes } = await rerankAll(query, kept, rerankers, { model: retrieved.model ?? this.d.embedder.currentModel });
     const { hits, nextPageToken } = page(query, ranked, window);
 
     const tookMs = performance.now() - started;
@@ -83,7 +92,9 @@ export class SearchCore {
       'search',
     );
     return {
-      hits: hits.map((h) => ({ ...h.candidate, score: h.score, semanticScore: h.semanticScore ?? 0, keywordScore: h.keywordScore ?? 0 })),
+      hits: hits.map((h) => ({ ...h.candidate, score: h.score, semanticScore: h.semanticScore ?? 0, keywordScore: h.keywordScore ?? 0, personalScore: h.personalScore })),
+      personalized: hits.some((h) => h.personalScore !== undefined),
+      notes,
       modeUsed: retrieved.modeUsed,
       fusionUsed,
       degraded: retrieved.degradedReason !== '',

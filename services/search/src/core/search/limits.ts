@@ -23,6 +23,11 @@ export const SEARCH_LIMITS = Object.freeze({
    * cut at a space, not refused, so a pasted paragraph still searches.
    */
   maxQueryChars: 4096,
+  /**
+   * How much a user's taste moves the ranking when a request names a user
+   * but no weight: halfway between plain relevance (0) and taste alone (1).
+   */
+  defaultPersonalizationWeight: 0.5,
   /** Metadata pairs in a filter, and source types. */
   maxMetadataFilters: 32,
   maxSourceTypes: 64,

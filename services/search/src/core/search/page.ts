@@ -20,9 +20,10 @@ export interface Window {
   end: number;
 }
 
-export function retrievalWindow(query: SearchQuery, candidateDepth: number, reorders: boolean): Window {
-  if (reorders || query.mode === 'hybrid') {
-    const depth = Math.min(Math.max(candidateDepth, query.limit), SEARCH_LIMITS.maxDepth);
+export function retrievalWindow(query: SearchQuery, depths: { candidateDepth: number; rerankDepth: number }, reranked: boolean): Window {
+  if (reranked || query.mode === 'hybrid') {
+    const wanted = Math.max(query.mode === 'hybrid' ? depths.candidateDepth : 0, reranked ? depths.rerankDepth : 0, query.limit);
+    const depth = Math.min(wanted, SEARCH_LIMITS.maxDepth);
     return { depth, end: depth };
   }
   return { depth: Math.min(query.offset + query.limit + 1, SEARCH_LIMITS.maxDepth + 1), end: SEARCH_LIMITS.maxDepth };

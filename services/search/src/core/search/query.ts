@@ -20,6 +20,10 @@ export interface SearchRequestInput {
   efSearch?: number;
   fusion?: FusionMethod;
   semanticWeight?: number;
+  /** Personalize for this user ('' = no). */
+  userId?: string;
+  /** 0 = plain ranking … 1 = the user's taste alone; unset = the default. */
+  personalizationWeight?: number;
 }
 
 /** Filters in their canonical form: what the index adapters turn into SQL. */
@@ -48,6 +52,8 @@ export interface SearchQuery {
   readonly minScore: number | undefined;
   readonly efSearch: number | undefined;
   readonly fusion: { readonly method: FusionMethod; readonly semanticWeight: number | undefined };
+  /** Set when the request names a user: rerank by their taste. */
+  readonly personalization: { readonly userId: string; readonly weight: number } | undefined;
   /** Binds page tokens to the request that issued them. */
   readonly digest: string;
 }
@@ -85,13 +91,26 @@ export function parseSearchQuery(input: SearchRequestInput): SearchQuery {
   const mode = input.mode ?? 'hybrid';
   const fusion = { method: input.fusion ?? 'rrf', semanticWeight } as const;
   const filters = parseFilters(input.locale, input.filters);
+  const personalization = parsePersonalization(input.userId, input.personalizationWeight);
 
-  const digest = requestDigest([tenantId, text, filters, mode, limit, minScore ?? null, fusion.method, semanticWeight ?? null]);
+  const digest = requestDigest([tenantId, text, filters, mode, limit, minScore ?? null, fusion.method, semanticWeight ?? null, personalization ?? null]);
   const offset = decodePageToken(input.pageToken ?? '', digest);
   if (offset + limit > SEARCH_LIMITS.maxDepth) {
     throw invalidArgument(`pages end at ${SEARCH_LIMITS.maxDepth} hits; refine the query or the filters instead`, 'page_too_deep');
   }
-  return Object.freeze({ tenantId, text, mode, filters, offset, limit, minScore, efSearch, fusion, digest });
+  return Object.freeze({ tenantId, text, mode, filters, offset, limit, minScore, efSearch, fusion, personalization, digest });
+}
+
+function parsePersonalization(userId: string | undefined, weight: number | undefined): SearchQuery['personalization'] {
+  if (!userId) {
+    if (weight !== undefined) throw invalidArgument('personalization_weight needs a user_id: name the user whose taste should rank', 'weight_without_user');
+    return undefined;
+  }
+  const id = assertKey('user_id', userId);
+  if (id.trim() === '') throw invalidArgument('user_id is blank: send the user to personalize for, or leave it empty', 'blank_user_id');
+  const w = weight ?? SEARCH_LIMITS.defaultPersonalizationWeight;
+  if (!(w >= 0 && w <= 1)) throw invalidArgument('personalization_weight must be between 0 (plain ranking) and 1 (taste alone)', 'bad_personalization_weight');
+  return Object.freeze({ userId: id, weight: w });
 }
 
 /** Cleans query text once: the same text is embedded, matched and used as the cache key. */

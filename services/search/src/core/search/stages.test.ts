@@ -103,7 +103,7 @@ describe('relevance cut', () => {
   });
 
   it('chooses the floor: the caller\'s, else the model default; a degraded answer gets none', () => {
-    const base = { semantic: [], keyword: [], degradedReason: '', degradedCause: undefined, cacheHit: false, model: MODEL } as const;
+    const base = { semantic: [], keyword: [], degradedReason: '', degradedCause: undefined, cacheHit: false, model: MODEL };
     const byModel = () => 0.78;
     expect(relevancePolicyFor(query(), { ...base, modeUsed: 'hybrid' }, byModel)).toEqual({ semanticFloor: 0.78, keywordFloor: null });
     expect(relevancePolicyFor(query({ minScore: 0.5 }), { ...base, modeUsed: 'semantic' }, byModel)).toEqual({ semanticFloor: 0.5, keywordFloor: null });
@@ -136,9 +136,10 @@ describe('page', () => {
   });
 
   it('a single side is read one past the page; a reordered list to a fixed window where pages end', () => {
-    expect(retrievalWindow(query({ mode: 'semantic', limit: 10 }), 30, false)).toEqual({ depth: 11, end: 1000 });
-    expect(retrievalWindow(query({ mode: 'hybrid', limit: 10 }), 30, false)).toEqual({ depth: 30, end: 30 });
-    expect(retrievalWindow(query({ mode: 'keyword', limit: 10 }), 30, true)).toEqual({ depth: 30, end: 30 });
-    expect(retrievalWindow(query({ mode: 'hybrid', limit: 50 }), 30, false)).toEqual({ depth: 50, end: 50 });
+    const depths = { candidateDepth: 30, rerankDepth: 100 };
+    expect(retrievalWindow(query({ mode: 'semantic', limit: 10 }), depths, false)).toEqual({ depth: 11, end: 1000 });
+    expect(retrievalWindow(query({ mode: 'hybrid', limit: 10 }), depths, false)).toEqual({ depth: 30, end: 30 });
+    expect(retrievalWindow(query({ mode: 'keyword', limit: 10 }), depths, true)).toEqual({ depth: 100, end: 100 });
+    expect(retrievalWindow(query({ mode: 'hybrid', limit: 50 }), depths, false)).toEqual({ depth: 50, end: 50 });
   });
 });
