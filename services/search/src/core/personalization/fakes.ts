@@ -55,7 +55,11 @@ export class MemoryInteractionStore implements InteractionStore {
     const userKey = `${tenantId}/${userId}`;
     let removed = this.signals.get(userKey)?.length ?? 0;
     this.signals.delete(userKey);
-    for (const k of [...this.tastes.keys()]) if (k.endsWith(`/${userKey}`)) (this.tastes.delete(k), removed++);
+    for (const k of [...this.tastes.keys()]) {
+      if (!k.endsWith(`/${userKey}`)) continue;
+      this.tastes.delete(k);
+      removed++;
+    }
     return removed;
   }
 
