@@ -11,7 +11,9 @@ import { EmbedderClient } from './embedder/embedder-client.js';
 import { queryEmbedderOf } from './embedder/query-embedder.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
 import { createSearchMetrics } from './metrics.js';
-import { openDb } from './store/db.js';
+import { openDb, type Db } from './store/db.js';
+import { ReplicatedSearchStore } from './store/replicated-search-store.js';
+import { RoutedDb } from './store/routed-db.js';
 import { SearchStore } from './store/search-store.js';
 
 export interface SearchApp {
@@ -35,14 +37,37 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     poolMax: config.database.poolSize,
     applicationName: 'polysearch-search',
   });
-  const store = await SearchStore.open(db, {
+  const storeConfig = {
     schema: config.database.schema,
     dims: config.vectors.dimensions,
     hnswM: config.vectors.hnswM,
     hnswEfConstruction: config.vectors.hnswEfConstruction,
     efSearch: config.vectors.hnswEfSearch,
     chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords },
-  });
+  };
+  // With read replicas, Search/Get/Stats read through the router (store/routed-db.ts); the rest stays on `db`.
+  const replicas: Db[] = [];
+  for (const url of config.database.readUrls) {
+    replicas.push(await openDb({ databaseUrl: url, poolMax: config.database.poolSize, applicationName: 'polysearch-search-read' }));
+  }
+  const router =
+    replicas.length > 0
+      ? new RoutedDb({
+          primary: db,
+          replicas,
+          ...config.database.replicas,
+          onRead: (target, reason) => metrics.dbReads.inc({ target, reason }),
+          onReplicaLag: (replica, lagMs) => metrics.replicaLag.set({ replica }, lagMs / 1000),
+        })
+      : undefined;
+  let store: SearchStore;
+  if (router) {
+    store = new ReplicatedSearchStore(router, storeConfig);
+    await store.migrate();
+    await router.start();
+  } else {
+    store = await SearchStore.open(db, storeConfig);
+  }
 
   const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;
   const embedder = new EmbedderClient({
@@ -118,6 +143,8 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       await backfill.stop();
       embedder.close();
       await http.close();
+      await router?.stop();
+      await Promise.all(replicas.map((r) => r.close()));
       await db.close();
       logger.info('search stopped');
     },

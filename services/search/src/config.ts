@@ -9,6 +9,35 @@ import { DEFAULT_EF_SEARCH } from './store/store-context.js';
 export const searchEnvSchema = z.object({
   /** PostgreSQL with pgvector. Unset: embedded PGlite (in memory, or PGLITE_DATA_DIR). */
   DATABASE_URL: z.string().optional(),
+  /**
+   * Comma-separated postgres:// URLs of streaming replicas of DATABASE_URL.
+   * Search, Get and Stats read from them; writes, migrations and the backfill
+   * stay on the primary. Replicas take read load (and its connections) off the
+   * primary at the cost of one tiny WAL-position query per write and per
+   * REPLICA_CHECK_INTERVAL_MS. Consistency: a tenant reads its own writes made
+   * through this process (a replica serves it only once it has replayed them,
+   * else the primary does); other reads may be up to REPLICA_MAX_LAG_MS +
+   * REPLICA_CHECK_INTERVAL_MS behind (store/routed-db.ts). Needs DATABASE_URL.
+   */
+  DATABASE_READ_URLS: z.string().optional(),
+  /**
+   * A replica lagging more than this serves no reads until it catches up.
+   * Lower bounds how stale a read can be; higher keeps more reads on the
+   * replicas during write bursts and slow replay.
+   */
+  REPLICA_MAX_LAG_MS: positiveInt(2_000),
+  /**
+   * How often replica replay positions and the primary's WAL position are
+   * read: lower notices lag (and a returning replica) sooner, for one tiny
+   * query per replica and one on the primary each time.
+   */
+  REPLICA_CHECK_INTERVAL_MS: positiveInt(250),
+  /**
+   * How long a replica that failed a read or a check is left out before it is
+   * checked again: longer spares a dead replica connection attempts, shorter
+   * brings a restarted one back sooner.
+   */
+  REPLICA_RETRY_MS: positiveInt(5_000),
   /** Directory for the embedded database; unset keeps it in memory (lost on exit). */
   PGLITE_DATA_DIR: z.string().optional(),
   /** Schema holding polysearch's tables; lets several deployments share one database. */
@@ -82,7 +111,15 @@ export const searchEnvSchema = z.object({
 export type SearchEnv = z.infer<typeof searchEnvSchema>;
 
 export interface SearchConfig {
-  database: { url?: string; pgliteDataDir?: string; schema: string; poolSize: number };
+  database: {
+    url?: string;
+    pgliteDataDir?: string;
+    schema: string;
+    poolSize: number;
+    /** Streaming replicas for reads (empty: everything on the primary). */
+    readUrls: string[];
+    replicas: { maxLagMs: number; checkIntervalMs: number; retryAfterMs: number };
+  };
   embedder: {
     addresses: string[];
     queryTimeoutMs: number;
@@ -112,11 +149,26 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
   if (e.SEARCH_TLS_CERT && !e.SEARCH_TLS_CA) {
     throw new Error('invalid configuration: SEARCH_TLS_CERT needs SEARCH_TLS_CA (the CA of the embedder certificate)');
   }
+  const readUrls = (e.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (readUrls.length > 0 && !e.DATABASE_URL) {
+    throw new Error('invalid configuration: DATABASE_READ_URLS needs DATABASE_URL (the primary); embedded PGlite has no replicas');
+  }
+  const notPostgres = readUrls.find((u) => !/^postgres(ql)?:\/\//.test(u));
+  if (notPostgres !== undefined) {
+    throw new Error('invalid configuration: DATABASE_READ_URLS: every entry must be a postgres:// or postgresql:// URL');
+  }
   if (e.PASSAGE_OVERLAP_WORDS >= e.PASSAGE_MAX_WORDS) {
     throw new Error('invalid configuration: PASSAGE_OVERLAP_WORDS must be smaller than PASSAGE_MAX_WORDS');
   }
   return {
-    database: { url: e.DATABASE_URL, pgliteDataDir: e.PGLITE_DATA_DIR, schema: e.SEARCH_DB_SCHEMA, poolSize: e.SEARCH_DB_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      pgliteDataDir: e.PGLITE_DATA_DIR,
+      schema: e.SEARCH_DB_SCHEMA,
+      poolSize: e.SEARCH_DB_POOL_SIZE,
+      readUrls,
+      replicas: { maxLagMs: e.REPLICA_MAX_LAG_MS, checkIntervalMs: e.REPLICA_CHECK_INTERVAL_MS, retryAfterMs: e.REPLICA_RETRY_MS },
+    },
     embedder: {
       addresses,
       queryTimeoutMs: e.EMBEDDER_QUERY_TIMEOUT_MS,

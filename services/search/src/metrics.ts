@@ -38,6 +38,18 @@ export function createSearchMetrics() {
       registers: [registry],
     }),
     backfilled: new Counter({ name: 'search_backfilled_passages_total', help: 'Passages embedded by the backfill', registers: [registry] }),
+    dbReads: new Counter({
+      name: 'search_db_reads_total',
+      help: 'Store reads (Search, Get, Stats) by the server that served them and why (with DATABASE_READ_URLS)',
+      labelNames: ['target', 'reason'],
+      registers: [registry],
+    }),
+    replicaLag: new Gauge({
+      name: 'search_db_replica_lag_seconds',
+      help: 'How long each read replica has been missing WAL the primary had (+Inf while it is left out)',
+      labelNames: ['replica'],
+      registers: [registry],
+    }),
     upserted: new Counter({
       name: 'search_upserted_documents_total',
       help: 'Documents upserted by outcome',
