@@ -14,13 +14,13 @@ async function runDemo(env: NodeJS.ProcessEnv): Promise<string> {
   return stdout;
 }
 
-/** The id of the first hit printed under a result heading (undefined when it printed none). */
-function firstHit(stdout: string, heading: string): string | undefined {
+/** The id of the first hit printed under a result heading ('(no hit)' when it printed none). */
+function firstHit(stdout: string, heading: string): string {
   const at = stdout.indexOf(`${heading}\n`);
   if (at < 0) throw new Error(`the demo printed no "${heading}"`);
   const end = stdout.indexOf('\n\n', at);
   const block = stdout.slice(at, end < 0 ? undefined : end);
-  return /\n\s+1\. (\S+) ·/.exec(block)?.[1];
+  return /\n\s+1\. (\S+) ·/.exec(block)?.[1] ?? '(no hit)';
 }
 
 function expectEveryMode(stdout: string): void {
