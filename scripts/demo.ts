@@ -93,11 +93,13 @@ async function tryDownload(): Promise<boolean> {
   }
 }
 
-/** fetch whose response body reports progress every ~10% (or 10 MB when the size is unknown). */
+/** fetch whose response body reports progress every ~10% (or 10 MB when the size is unknown) of files over 4 MB. */
 const progressFetch: typeof fetch = async (input, init) => {
   const res = await fetch(input, init);
   if (!res.ok || !res.body) return res;
   const total = Number(res.headers.get('content-length')) || 0;
+  // Small files (config, tokenizer config) arrive at once; only the tokenizer and the weights take a while.
+  if (total > 0 && total < 4 * 2 ** 20) return res;
   const name = decodeURIComponent(new URL(res.url || String(input)).pathname.split('/').pop() ?? '');
   const step = total > 0 ? Math.max(1, Math.floor(total / 10)) : 10 * 2 ** 20;
   const mb = (n: number) => (n / 2 ** 20).toFixed(1);
