@@ -73,6 +73,8 @@ export function formatTable(title: string, table: Table, key: MetricKey, systems
   const lines = [header];
   for (const [label, bySystem] of table.rows) {
     const first = bySystem.get(systems[0])!;
+    // A row without queries for this figure (e.g. unanswerable queries in a ranking table) says nothing.
+    if (count(first) === 0) continue;
     const cells = systems.map((s, i) => {
       const text = cell(bySystem.get(s)?.[key]).padStart(widths[i]);
       return s === dividerBefore ? `| ${text}` : text;
