@@ -1,4 +1,5 @@
 import { invalidArgument, notFound } from '../../../../shared/errors.js';
+import { assertDocumentId, assertTenantId } from './ids.js';
 import { logger } from '../../../../shared/logger.js';
 import type { EmbedderClient } from '../embedder/embedder-client.js';
 import type { SearchMetrics } from '../metrics.js';
@@ -61,13 +62,15 @@ export class DocumentCore {
   }
 
   async delete(tenantId: string, ids: string[]): Promise<number> {
-    if (tenantId.trim() === '') throw invalidArgument('tenant_id is required', 'missing_tenant');
+    assertTenantId(tenantId);
     if (ids.length === 0) throw invalidArgument('ids is empty: name the documents to delete', 'empty_ids');
+    ids.forEach((id, i) => assertDocumentId(id, `ids[${i}]`));
     return this.o.store.deleteDocuments(tenantId, ids);
   }
 
   async get(tenantId: string, id: string): Promise<StoredDocument> {
-    if (tenantId.trim() === '') throw invalidArgument('tenant_id is required', 'missing_tenant');
+    assertTenantId(tenantId);
+    assertDocumentId(id);
     const doc = await this.o.store.getDocument(tenantId, id);
     if (!doc) throw notFound(`tenant has no document with id ${JSON.stringify(id)}`);
     return doc;
@@ -75,6 +78,8 @@ export class DocumentCore {
 
   async stats(tenantId: string): Promise<StoreStats & { fingerprint: string }> {
     const fingerprint = this.o.embedder.fingerprint?.digest ?? '';
+    // An empty tenant_id asks for every tenant; any other value must be a valid id.
+    if (tenantId !== '') assertTenantId(tenantId);
     const s = await this.o.store.stats({ tenantId: tenantId || undefined, fingerprint: fingerprint || null });
     return { ...s, fingerprint };
   }

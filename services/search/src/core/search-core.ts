@@ -7,6 +7,7 @@ import { reciprocalRankFusion, weightedFusion, type FusedHit } from '../fusion/i
 import type { SearchMetrics } from '../metrics.js';
 import { MAX_LIMIT, MAX_OFFSET, type SearchFilters, type SearchHit, type SearchPage } from '../store/search-queries.js';
 import type { SearchStore } from '../store/search-store.js';
+import { assertTenantId } from './ids.js';
 import { defaultMinScore } from './min-score.js';
 import { decodePageToken, encodePageToken, requestDigest } from './page-token.js';
 
@@ -183,7 +184,7 @@ export class SearchCore {
 }
 
 function validate(input: SearchInput): SearchInput {
-  if (input.tenantId.trim() === '') throw invalidArgument('tenant_id is required', 'missing_tenant');
+  assertTenantId(input.tenantId);
   if (input.query.trim() === '') throw invalidArgument('query is empty: send the text to search for', 'empty_query');
   const limit = input.limit === 0 ? DEFAULT_LIMIT : input.limit;
   if (limit > MAX_SEARCH_LIMIT) throw invalidArgument(`limit is ${limit}, the maximum is ${MAX_SEARCH_LIMIT}; page with page_token`, 'limit_too_large');

@@ -1,9 +1,9 @@
 import { invalidArgument } from '../../../../shared/errors.js';
+import { assertDocumentId, assertTenantId } from '../core/ids.js';
 import { logger } from '../../../../shared/logger.js';
 import { chunkDocument } from '../passages/chunker.js';
 import { docKey, normalizeBatch, type DocumentInput, type NormalizedDocument } from './document-input.js';
 import { classify, knownFingerprint, loadStoredState } from './document-state.js';
-import { assertKey } from './text-input.js';
 import type { StoreContext } from './store-context.js';
 import { deletePassagesOf, insertPassages, writeDocumentRows, type PassageRow } from './upsert-write.js';
 import { assertNonZero, toVectorLiteral, type VectorLike } from './vector-codec.js';
@@ -132,8 +132,8 @@ export async function upsertDocuments(ctx: StoreContext, input: readonly Documen
 
 /** Deletes the tenant's documents with these ids (passages cascade). Returns how many existed. */
 export async function deleteDocuments(ctx: StoreContext, tenantId: string, ids: readonly string[]): Promise<number> {
-  assertKey('tenant_id', tenantId);
-  ids.forEach((id) => assertKey('id', id));
+  assertTenantId(tenantId);
+  ids.forEach((id, i) => assertDocumentId(id, `ids[${i}]`));
   if (ids.length === 0) return 0;
   const { rowCount } = await ctx.db.query(`DELETE FROM ${ctx.s}.documents WHERE tenant_id = $1 AND id = ANY($2::text[])`, [
     tenantId,
@@ -173,8 +173,8 @@ interface DocumentRow {
 
 /** The tenant's document, or null when the tenant has none with this id. */
 export async function getDocument(ctx: StoreContext, tenantId: string, id: string): Promise<StoredDocument | null> {
-  assertKey('tenant_id', tenantId);
-  assertKey('id', id);
+  assertTenantId(tenantId);
+  assertDocumentId(id);
   const { rows } = await ctx.db.query<DocumentRow>(
     `SELECT d.tenant_id, d.id, d.locale, d.source_type, d.title, d.content, d.metadata, d.content_sha256,
             d.created_at, d.updated_at,

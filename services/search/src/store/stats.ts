@@ -1,6 +1,6 @@
 import { knownFingerprint } from './document-state.js';
 import type { StoreContext } from './store-context.js';
-import { assertKey } from './text-input.js';
+import { assertTenantId } from '../core/ids.js';
 
 export interface TenantStats {
   tenantId: string;
@@ -24,7 +24,8 @@ export interface StoreStats {
  * are full counts, meant for an admin call, not for a hot path.
  */
 export async function stats(ctx: StoreContext, options: { tenantId?: string; fingerprint?: string | null } = {}): Promise<StoreStats> {
-  const tenantId = options.tenantId ? assertKey('tenant_id', options.tenantId) : null;
+  // Empty means every tenant; anything else must be a valid tenant id ("   " is not).
+  const tenantId = options.tenantId === undefined || options.tenantId === '' ? null : assertTenantId(options.tenantId);
   const fingerprint = knownFingerprint(options.fingerprint);
   const docs = await ctx.db.query<{ tenant_id: string; documents: number }>(
     `SELECT tenant_id, count(*)::bigint AS documents
