@@ -32,7 +32,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     databaseUrl: config.database.url,
     dataDir: config.database.pgliteDataDir,
     poolMax: config.database.poolSize,
-    applicationName: 'polysearch-search',
+    applicationName: config.database.applicationName,
   });
   const store = await SearchStore.open(db, {
     schema: config.database.schema,

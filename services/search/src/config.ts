@@ -14,6 +14,12 @@ export const searchEnvSchema = z.object({
   SEARCH_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('polysearch'),
   /** Connections in the pool: more serve more concurrent searches but cost Postgres memory. */
   SEARCH_DB_POOL_SIZE: positiveInt(10),
+  /**
+   * application_name of search's connections in pg_stat_activity: lets a DBA
+   * tell deployments (and tests sharing one server) apart, e.g. to find or
+   * terminate one deployment's sessions without touching another's.
+   */
+  SEARCH_DB_APPLICATION_NAME: z.string().max(63, 'at most 63 characters (Postgres truncates longer names)').default('polysearch-search'),
   /** Comma-separated embedder addresses; several (or one dns:/// name) are balanced round-robin. */
   EMBEDDER_ADDRESSES: z.string().default('localhost:50051'),
   SEARCH_GRPC_HOST: z.string().default('0.0.0.0'),
@@ -75,7 +81,7 @@ export const searchEnvSchema = z.object({
 export type SearchEnv = z.infer<typeof searchEnvSchema>;
 
 export interface SearchConfig {
-  database: { url?: string; pgliteDataDir?: string; schema: string; poolSize: number };
+  database: { url?: string; pgliteDataDir?: string; schema: string; poolSize: number; applicationName: string };
   embedder: {
     addresses: string[];
     queryTimeoutMs: number;
@@ -109,7 +115,13 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     throw new Error('invalid configuration: PASSAGE_OVERLAP_WORDS must be smaller than PASSAGE_MAX_WORDS');
   }
   return {
-    database: { url: e.DATABASE_URL, pgliteDataDir: e.PGLITE_DATA_DIR, schema: e.SEARCH_DB_SCHEMA, poolSize: e.SEARCH_DB_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      pgliteDataDir: e.PGLITE_DATA_DIR,
+      schema: e.SEARCH_DB_SCHEMA,
+      poolSize: e.SEARCH_DB_POOL_SIZE,
+      applicationName: e.SEARCH_DB_APPLICATION_NAME,
+    },
     embedder: {
       addresses,
       queryTimeoutMs: e.EMBEDDER_QUERY_TIMEOUT_MS,
