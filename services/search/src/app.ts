@@ -40,7 +40,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     hnswM: config.vectors.hnswM,
     hnswEfConstruction: config.vectors.hnswEfConstruction,
     efSearch: config.vectors.hnswEfSearch,
-    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords },
+    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords, maxPassageBytes: config.passages.maxBytes },
   });
 
   const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;

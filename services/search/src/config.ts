@@ -63,6 +63,15 @@ export const searchEnvSchema = z.object({
   /** Words per passage; e5 reads 512 tokens, multilingual text runs ~1.5-2.5 tokens a word. */
   PASSAGE_MAX_WORDS: positiveInt(180),
   PASSAGE_OVERLAP_WORDS: z.coerce.number().int().min(0).default(30),
+  /**
+   * UTF-8 bytes of a passage's embedding text, title included. Must stay
+   * under the embedder's EMBEDDER_MAX_INPUT_BYTES (32768 by default), else the
+   * embedder refuses such passages and they are set aside. 8192 is ~4x the
+   * bytes of 180 words of ordinary text, so it only cuts pathological
+   * passages (long whitespace runs, long words in 4-byte scripts); smaller
+   * values split more text into more passages.
+   */
+  PASSAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000).default(8192),
   /** Documents per Upsert call. */
   UPSERT_MAX_DOCUMENTS: positiveInt(100),
   /** Bytes of content per document. */
@@ -96,7 +105,7 @@ export interface SearchConfig {
   cache: { max: number; ttlMs: number };
   ranking: { rrfK: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
-  passages: { maxWords: number; overlapWords: number };
+  passages: { maxWords: number; overlapWords: number; maxBytes: number };
   limits: { maxDocuments: number; maxContentBytes: number };
   shutdownGraceMs: number;
 }
@@ -138,7 +147,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
     ranking: { rrfK: e.RRF_K, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
-    passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS },
+    passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS, maxBytes: e.PASSAGE_MAX_BYTES },
     limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },
     shutdownGraceMs: e.SEARCH_SHUTDOWN_GRACE_MS,
   };
