@@ -54,6 +54,14 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   // its last Info answer, which the backfill refreshes every pass, so a model
   // swapped behind the same address is noticed. Down at start-up is fine.
   await embedder.info().catch(() => undefined);
+  const embedderMaxBytes = embedder.lastKnownInfo?.maxInputBytes ?? 0;
+  if (embedderMaxBytes > 0 && embedderMaxBytes < config.passages.maxBytes) {
+    // Not fatal (such passages are set aside, and the embedder may be reconfigured), but say what to change.
+    logger.warn(
+      { passageMaxBytes: config.passages.maxBytes, embedderMaxInputBytes: embedderMaxBytes },
+      'PASSAGE_MAX_BYTES exceeds the embedder EMBEDDER_MAX_INPUT_BYTES: passages between the two will be refused and set aside',
+    );
+  }
 
   const cache = new QueryVectorCache({
     max: config.cache.max,

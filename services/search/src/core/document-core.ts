@@ -1,12 +1,14 @@
 import { invalidArgument, notFound } from '../../../../shared/errors.js';
 import { assertDocumentId, assertTenantId } from './ids.js';
 import { logger } from '../../../../shared/logger.js';
-import type { EmbedderClient } from '../embedder/embedder-client.js';
+import { inputRefusal, type EmbedderClient } from '../embedder/embedder-client.js';
 import type { SearchMetrics } from '../metrics.js';
 import type { DocumentInput } from '../store/document-input.js';
+import type { PassageOutcome } from '../store/passage-outcome.js';
 import type { StoredDocument } from '../store/documents.js';
 import type { StoreStats } from '../store/stats.js';
 import type { SearchStore } from '../store/search-store.js';
+import { embedIsolatingRefusals } from './embed-isolating.js';
 
 export interface DocumentCoreOptions {
   store: SearchStore;
@@ -54,8 +56,17 @@ export class DocumentCore {
       embed: (texts) => this.embedPassages(texts),
     });
     for (const outcome of ['inserted', 'updated', 'unchanged'] as const) this.o.metrics.upserted.inc({ outcome }, result[outcome]);
+    if (result.failedPassages > 0) this.o.metrics.passageFailures.inc({ stage: 'upsert' }, result.failedPassages);
     logger.info(
-      { documents: docs.length, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: result.pending, embeddedPassages: result.embeddedPassages },
+      {
+        documents: docs.length,
+        inserted: result.inserted,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        pending: result.pending,
+        embeddedPassages: result.embeddedPassages,
+        failedPassages: result.failedPassages,
+      },
       'upsert',
     );
     return { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, pending: result.pending };
@@ -95,19 +106,21 @@ export class DocumentCore {
     }
   }
 
-  private async embedPassages(texts: string[]): Promise<number[][]> {
-    const out: number[][] = [];
-    const batch = this.o.embedBatch();
-    for (let at = 0; at < texts.length; at += batch) {
-      try {
-        const { vectors } = await this.o.embedder.embedPassages(texts.slice(at, at + batch));
-        this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: 'ok' });
-        out.push(...vectors);
-      } catch (err) {
-        this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: (err as { reason?: string }).reason ?? 'error' });
-        throw err;
-      }
-    }
-    return out;
+  /** Vectors for every passage; one the embedder refuses is set aside instead of failing the rest. */
+  private embedPassages(texts: string[]): Promise<PassageOutcome[]> {
+    return embedIsolatingRefusals(texts, {
+      batch: this.o.embedBatch(),
+      refusal: inputRefusal,
+      embed: async (batch) => {
+        try {
+          const { vectors } = await this.o.embedder.embedPassages(batch);
+          this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: 'ok' });
+          return vectors;
+        } catch (err) {
+          this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: (err as { reason?: string }).reason ?? 'error' });
+          throw err;
+        }
+      },
+    });
   }
 }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbedderService, type EmbedderServer } from '../../../../shared/generated/polysearch/embedder/v1/embedder.js';
-import { EmbedderClient } from './embedder-client.js';
+import { EmbedderClient, inputRefusal } from './embedder-client.js';
 
 /** A scripted embedder: answers each call with the next planned status (OK when the plan is empty). */
 async function fakeEmbedder(dims = 4) {
@@ -45,6 +45,18 @@ describe('EmbedderClient circuit breaker', () => {
     for (let i = 0; i < 3; i++) await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'embedder_refused' });
     expect(client.breakerState).toBe('closed');
     await expect(client.embedQuery('q')).resolves.toMatchObject({ fingerprint: { digest: 'd1' } });
+    client.close();
+  });
+
+  it('tells an input refusal (INVALID_ARGUMENT, with the message of the embedder) from other refusals and outages', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
+    const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => err);
+    a.plan.push(grpc.status.INVALID_ARGUMENT);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBe('INVALID_ARGUMENT: scripted INVALID_ARGUMENT');
+    a.plan.push(grpc.status.FAILED_PRECONDITION);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBeUndefined();
+    a.plan.push(grpc.status.UNAVAILABLE);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBeUndefined();
     client.close();
   });
 

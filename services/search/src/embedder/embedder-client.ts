@@ -177,3 +177,17 @@ export class EmbedderClient {
     return unavailable(`embedder refused the call (${grpc.status[code] ?? 'unknown'})`, 'embedder_refused', err);
   }
 }
+
+/**
+ * The embedder's words when it refused the input of a call as invalid
+ * (INVALID_ARGUMENT: a text over EMBEDDER_MAX_INPUT_BYTES, an empty text, too
+ * many texts), else undefined. Such a refusal is about these texts, not an
+ * outage: passages are split and the refused one set aside with this reason.
+ * The embedder's messages name sizes and limits, never the text itself.
+ */
+export function inputRefusal(err: unknown): string | undefined {
+  if (!isPolysearchError(err) || err.reason !== 'embedder_refused') return undefined;
+  const cause = err.cause as Partial<grpc.ServiceError> | undefined;
+  if (cause?.code !== grpc.status.INVALID_ARGUMENT) return undefined;
+  return `INVALID_ARGUMENT: ${cause.details || 'refused'}`;
+}
