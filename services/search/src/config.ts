@@ -46,8 +46,16 @@ export const searchEnvSchema = z.object({
   EMBEDDER_PASSAGE_TIMEOUT_MS: positiveInt(10_000),
   /** Consecutive embedder failures that open the circuit (searches go keyword-only at once). */
   BREAKER_FAILURES: positiveInt(3),
-  /** How long the circuit stays open before one probe call is let through. */
+  /** How long the circuit stays open before one probe call is let through (sent on a timer, not only with traffic). */
   BREAKER_HALF_OPEN_MS: positiveInt(5_000),
+  /**
+   * Longest wait between reconnect attempts to an embedder that is down.
+   * grpc-js alone grows it towards 120 s, which delayed recovery by minutes
+   * after long outages; short costs one TCP connect per address this often
+   * while the embedder is down. Semantic search is back within about
+   * this + BREAKER_HALF_OPEN_MS of the embedder being ready.
+   */
+  EMBEDDER_RECONNECT_BACKOFF_MAX_MS: positiveInt(1_000),
   /** Query vectors cached; each costs ~dims×4 bytes. */
   QUERY_CACHE_MAX: positiveInt(10_000),
   /** Cached query vectors expire after this (also bounded by the model fingerprint in the key). */
@@ -97,6 +105,7 @@ export interface SearchConfig {
     passageTimeoutMs: number;
     breakerFailures: number;
     breakerHalfOpenMs: number;
+    reconnectBackoffMaxMs: number;
     tls?: { caPath: string; certPath?: string; keyPath?: string; serverNameOverride?: string };
   };
   grpc: { host: string; port: number };
@@ -137,6 +146,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
       passageTimeoutMs: e.EMBEDDER_PASSAGE_TIMEOUT_MS,
       breakerFailures: e.BREAKER_FAILURES,
       breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
+      reconnectBackoffMaxMs: e.EMBEDDER_RECONNECT_BACKOFF_MAX_MS,
       tls: e.SEARCH_TLS_CA
         ? { caPath: e.SEARCH_TLS_CA, certPath: e.SEARCH_TLS_CERT, keyPath: e.SEARCH_TLS_KEY, serverNameOverride: e.EMBEDDER_TLS_SERVER_NAME }
         : undefined,

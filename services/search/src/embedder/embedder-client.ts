@@ -20,6 +20,31 @@ export interface EmbedderClientOptions {
   expectedDimensions: number;
   credentials?: grpc.ChannelCredentials;
   channelOptions?: grpc.ChannelOptions;
+  /** Longest wait between reconnect attempts to an embedder that is down (default 1 s; grpc-js alone: 120 s). */
+  reconnectBackoffMaxMs?: number;
+}
+
+export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 1_000;
+
+/**
+ * Channel options of every embedder channel. grpc-js backs off reconnect
+ * attempts exponentially up to 120 s, so after a long outage the channel
+ * could notice a recovered embedder only minutes later (29 s after a 90 s
+ * outage in issue 7). Capped at about a second, a channel retries that often
+ * — a TCP connect per second per address while the embedder is down, which
+ * costs nothing — and semantic search is back within seconds of readiness.
+ */
+export function embedderChannelOptions(o: Pick<EmbedderClientOptions, 'channelOptions' | 'reconnectBackoffMaxMs'>): grpc.ChannelOptions {
+  const maxBackoff = o.reconnectBackoffMaxMs ?? DEFAULT_RECONNECT_BACKOFF_MAX_MS;
+  return {
+    // A dns:/// name resolving to every replica (a headless Service) is
+    // balanced per call, not pinned to the first address.
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    'grpc.initial_reconnect_backoff_ms': Math.min(250, maxBackoff),
+    'grpc.max_reconnect_backoff_ms': maxBackoff,
+    ...o.channelOptions,
+  };
 }
 
 export interface Embedded {
@@ -48,7 +73,9 @@ const REASON_BY_CODE: Partial<Record<grpc.status, string>> = {
  * counts only UNAVAILABLE / DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED. While it
  * is open, calls fail at once with reason "circuit_open", so searches degrade
  * to keywords without waiting on timeouts; after breakerHalfOpenMs one probe
- * call is let through and its success closes the circuit.
+ * call is let through and its success closes the circuit. That probe does
+ * not wait for traffic: a timer sends one (an Info call) while the circuit
+ * is open, so the circuit closes as soon as the embedder answers again.
  */
 export class EmbedderClient {
   private readonly clients: GeneratedClient[];
@@ -56,15 +83,10 @@ export class EmbedderClient {
   private readonly breaker: CircuitBreakerPolicy;
   private lastFingerprint: ModelFingerprint | undefined;
   private lastInfo: InfoResponse | undefined;
+  private readonly probeTimer: NodeJS.Timeout;
 
   constructor(private readonly options: EmbedderClientOptions) {
-    const channelOptions: grpc.ChannelOptions = {
-      // A dns:/// name resolving to every replica (a headless Service) is
-      // balanced per call, not pinned to the first address.
-      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-      ...options.channelOptions,
-    };
+    const channelOptions = embedderChannelOptions(options);
     const creds = options.credentials ?? grpc.credentials.createInsecure();
     this.clients = options.addresses.map((address) => new GeneratedClient(address, creds, channelOptions));
     this.breaker = circuitBreaker(handleWhen(isTransient), {
@@ -73,6 +95,14 @@ export class EmbedderClient {
     });
     this.breaker.onBreak(() => logger.warn({ addresses: options.addresses.length }, 'embedder circuit opened: searches degrade to keyword'));
     this.breaker.onReset(() => logger.info('embedder circuit closed: semantic search is back'));
+    // While open, a call after breakerHalfOpenMs is the probe; do not leave that to traffic.
+    this.probeTimer = setInterval(() => this.probeIfOpen(), Math.min(1_000, options.breakerHalfOpenMs));
+    this.probeTimer.unref();
+  }
+
+  private probeIfOpen(): void {
+    // Before breakerHalfOpenMs has passed the breaker refuses at once; after, this is the one probe.
+    if (this.breaker.state === CircuitState.Open) this.info(this.options.queryTimeoutMs).catch(() => undefined);
   }
 
   get breakerState(): BreakerState {
@@ -105,8 +135,8 @@ export class EmbedderClient {
     return this.embed(texts, InputType.INPUT_TYPE_PASSAGE, this.options.passageTimeoutMs);
   }
 
-  info(): Promise<InfoResponse> {
-    return this.guarded<InfoResponse>(this.options.queryTimeoutMs * 10, (client, deadline, done) =>
+  info(timeoutMs = this.options.queryTimeoutMs * 10): Promise<InfoResponse> {
+    return this.guarded<InfoResponse>(timeoutMs, (client, deadline, done) =>
       client.info({}, new grpc.Metadata(), { deadline }, done),
     ).then((info) => {
       this.lastInfo = info;
@@ -116,6 +146,7 @@ export class EmbedderClient {
   }
 
   close(): void {
+    clearInterval(this.probeTimer);
     for (const c of this.clients) c.close();
   }
 
