@@ -123,8 +123,13 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       shuttingDown = true;
       grpc.setServing(false);
       clearInterval(breakerTimer);
-      await grpc.shutdown(config.shutdownGraceMs);
-      await backfill.stop();
+      // No new calls from here. Upserts in flight may embed for the grace
+      // period, then store the rest pending; their writes get up to another
+      // grace period (at least 5 s) before the server is closed regardless.
+      const writeMs = Math.max(config.shutdownGraceMs, 5_000);
+      const grpcStopped = grpc.shutdown(config.shutdownGraceMs + writeMs);
+      await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
+      await grpcStopped;
       embedder.close();
       await http.close();
       await db.close();

@@ -84,7 +84,13 @@ export const searchEnvSchema = z.object({
   UPSERT_MAX_DOCUMENTS: positiveInt(100),
   /** Bytes of content per document. */
   UPSERT_MAX_CONTENT_BYTES: positiveInt(1_000_000),
-  /** How long SIGTERM waits for in-flight calls. */
+  /**
+   * How long SIGTERM lets in-flight calls run. An Upsert still waiting on the
+   * embedder then stores the rest pending and commits (its write gets up to
+   * another grace period, at least 5 s): shutdown takes at most about twice
+   * this. Longer embeds more before exit; keep 2x under the orchestrator's
+   * kill timeout (Kubernetes: terminationGracePeriodSeconds, 30 s).
+   */
   SEARCH_SHUTDOWN_GRACE_MS: positiveInt(10_000),
   /** CA that signed the embedder's certificate: set it to talk TLS to the embedder. */
   SEARCH_TLS_CA: z.string().optional(),

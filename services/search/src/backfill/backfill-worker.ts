@@ -28,6 +28,11 @@ export class BackfillWorker {
   private gaugeAt = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private halt: () => void = () => undefined;
+  /** Resolves at stop(): an embedder call the pass waits on is abandoned and its claims given back. */
+  private readonly halted = new Promise<undefined>((resolve) => {
+    this.halt = () => resolve(undefined);
+  });
 
   constructor(private readonly o: BackfillOptions) {}
 
@@ -37,6 +42,7 @@ export class BackfillWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
@@ -53,14 +59,14 @@ export class BackfillWorker {
       // and only the current digest tells which vectors are stale.
       let fingerprint: string | undefined;
       try {
-        fingerprint = (await embedder.info()).model?.digest;
+        fingerprint = (await Promise.race([embedder.info(), this.halted]))?.model?.digest;
       } catch {
         break;
       }
       if (!fingerprint) break;
       const claimed = await store.claimPendingPassages({ limit: this.o.batch, fingerprint });
       if (claimed.length === 0) break;
-      const embedded = await this.embed(claimed);
+      const embedded = await Promise.race([this.embed(claimed), this.halted]);
       if (!embedded) {
         await store.releasePassageClaims(claimed);
         break;

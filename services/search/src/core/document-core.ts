@@ -1,4 +1,4 @@
-import { invalidArgument, notFound } from '../../../../shared/errors.js';
+import { invalidArgument, notFound, unavailable } from '../../../../shared/errors.js';
 import { assertDocumentId, assertTenantId } from './ids.js';
 import { logger } from '../../../../shared/logger.js';
 import { inputRefusal, type EmbedderClient } from '../embedder/embedder-client.js';
@@ -30,12 +30,58 @@ export interface UpsertCounts {
 /**
  * Writes, reads and counts documents. Upsert embeds only what changed, and
  * when the embedder cannot answer it stores the documents anyway (pending,
- * keyword-searchable) so nothing a caller sends is lost.
+ * keyword-searchable) so nothing a caller sends is lost — also at shutdown:
+ * see drain().
  */
 export class DocumentCore {
-  constructor(private readonly o: DocumentCoreOptions) {}
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopEmbedding: (err: Error) => void = () => undefined;
+  /** Rejects when shutdown gives up waiting for the embedder; upserts then store what is left pending. */
+  private readonly embeddingStopped = new Promise<never>((_, reject) => {
+    this.stopEmbedding = reject;
+  });
 
-  async upsert(docs: DocumentInput[]): Promise<UpsertCounts> {
+  constructor(private readonly o: DocumentCoreOptions) {
+    this.embeddingStopped.catch(() => undefined);
+  }
+
+  upsert(docs: DocumentInput[]): Promise<UpsertCounts> {
+    const work = this.index(docs);
+    this.inFlight.add(work);
+    void work.then(
+      () => this.inFlight.delete(work),
+      () => this.inFlight.delete(work),
+    );
+    return work;
+  }
+
+  /**
+   * For shutdown, once no new calls are accepted: Upserts in flight may keep
+   * embedding for `embedMs`; then their embedding is abandoned and they store
+   * what is left pending (the backfill embeds it later), so each is committed
+   * whole and answered, never cancelled halfway. Resolves when all have
+   * settled, or after `embedMs + writeMs` at the latest.
+   */
+  async drain(embedMs: number, writeMs: number): Promise<void> {
+    const giveUp = setTimeout(
+      () => this.stopEmbedding(unavailable('search is shutting down; stored pending, embedded after restart', 'shutting_down')),
+      embedMs,
+    );
+    let deadline: NodeJS.Timeout | undefined;
+    const hardStop = new Promise<void>((resolve) => (deadline = setTimeout(resolve, embedMs + writeMs)));
+    try {
+      const settled = (async () => {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      })();
+      await Promise.race([settled, hardStop]);
+      if (this.inFlight.size > 0) logger.warn({ upserts: this.inFlight.size }, 'shutdown: upserts still writing after the grace period');
+    } finally {
+      clearTimeout(giveUp);
+      clearTimeout(deadline);
+    }
+  }
+
+  private async index(docs: DocumentInput[]): Promise<UpsertCounts> {
     if (docs.length === 0) throw invalidArgument('documents is empty: send at least one document', 'empty_documents');
     if (docs.length > this.o.maxDocuments) {
       throw invalidArgument(`${docs.length} documents sent, the limit is ${this.o.maxDocuments} per Upsert (UPSERT_MAX_DOCUMENTS); split the batch`, 'too_many_documents');
@@ -108,7 +154,7 @@ export class DocumentCore {
 
   /** Vectors for every passage; one the embedder refuses is set aside instead of failing the rest. */
   private embedPassages(texts: string[]): Promise<PassageOutcome[]> {
-    return embedIsolatingRefusals(texts, {
+    const embedding = embedIsolatingRefusals(texts, {
       batch: this.o.embedBatch(),
       refusal: inputRefusal,
       embed: async (batch) => {
@@ -122,5 +168,7 @@ export class DocumentCore {
         }
       },
     });
+    // At shutdown the wait is cut short; the calls still running are dropped with the channel.
+    return Promise.race([embedding, this.embeddingStopped]);
   }
 }
