@@ -74,8 +74,9 @@ const REASON_BY_CODE: Partial<Record<grpc.status, string>> = {
  * is open, calls fail at once with reason "circuit_open", so searches degrade
  * to keywords without waiting on timeouts; after breakerHalfOpenMs one probe
  * call is let through and its success closes the circuit. That probe does
- * not wait for traffic: a timer sends one (an Info call) while the circuit
- * is open, so the circuit closes as soon as the embedder answers again.
+ * not wait for traffic: a timer sends one while the circuit is open — a
+ * one-word query embedding, not Info, which a still-loading embedder answers
+ * too — so the circuit closes as soon as the embedder can embed again.
  */
 export class EmbedderClient {
   private readonly clients: GeneratedClient[];
@@ -102,7 +103,7 @@ export class EmbedderClient {
 
   private probeIfOpen(): void {
     // Before breakerHalfOpenMs has passed the breaker refuses at once; after, this is the one probe.
-    if (this.breaker.state === CircuitState.Open) this.info(this.options.queryTimeoutMs).catch(() => undefined);
+    if (this.breaker.state === CircuitState.Open) this.embedQuery('probe').catch(() => undefined);
   }
 
   get breakerState(): BreakerState {
@@ -135,8 +136,8 @@ export class EmbedderClient {
     return this.embed(texts, InputType.INPUT_TYPE_PASSAGE, this.options.passageTimeoutMs);
   }
 
-  info(timeoutMs = this.options.queryTimeoutMs * 10): Promise<InfoResponse> {
-    return this.guarded<InfoResponse>(timeoutMs, (client, deadline, done) =>
+  info(): Promise<InfoResponse> {
+    return this.guarded<InfoResponse>(this.options.queryTimeoutMs * 10, (client, deadline, done) =>
       client.info({}, new grpc.Metadata(), { deadline }, done),
     ).then((info) => {
       this.lastInfo = info;
