@@ -35,7 +35,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     databaseUrl: config.database.url,
     dataDir: config.database.pgliteDataDir,
     poolMax: config.database.poolSize,
-    applicationName: 'polysearch-search',
+    applicationName: config.database.applicationName,
   });
   const storeConfig = {
     schema: config.database.schema,
@@ -43,7 +43,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     hnswM: config.vectors.hnswM,
     hnswEfConstruction: config.vectors.hnswEfConstruction,
     efSearch: config.vectors.hnswEfSearch,
-    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords },
+    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords, maxPassageBytes: config.passages.maxBytes },
   };
   // With read replicas, Search/Get/Stats read through the router (store/routed-db.ts); the rest stays on `db`.
   const replicas: Db[] = [];
@@ -80,6 +80,14 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   // its last Info answer, which the backfill refreshes every pass, so a model
   // swapped behind the same address is noticed. Down at start-up is fine.
   await embedder.info().catch(() => undefined);
+  const embedderMaxBytes = embedder.lastKnownInfo?.maxInputBytes ?? 0;
+  if (embedderMaxBytes > 0 && embedderMaxBytes < config.passages.maxBytes) {
+    // Not fatal (such passages are set aside, and the embedder may be reconfigured), but say what to change.
+    logger.warn(
+      { passageMaxBytes: config.passages.maxBytes, embedderMaxInputBytes: embedderMaxBytes },
+      'PASSAGE_MAX_BYTES exceeds the embedder EMBEDDER_MAX_INPUT_BYTES: passages between the two will be refused and set aside',
+    );
+  }
 
   const cache = new QueryVectorCache({
     max: config.cache.max,
@@ -139,8 +147,13 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       shuttingDown = true;
       grpc.setServing(false);
       clearInterval(breakerTimer);
-      await grpc.shutdown(config.shutdownGraceMs);
-      await backfill.stop();
+      // No new calls from here. Upserts in flight may embed for the grace
+      // period, then store the rest pending; their writes get up to another
+      // grace period (at least 5 s) before the server is closed regardless.
+      const writeMs = Math.max(config.shutdownGraceMs, 5_000);
+      const grpcStopped = grpc.shutdown(config.shutdownGraceMs + writeMs);
+      await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
+      await grpcStopped;
       embedder.close();
       await http.close();
       await router?.stop();

@@ -44,6 +44,12 @@ export const searchEnvSchema = z.object({
   SEARCH_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').default('polysearch'),
   /** Connections in the pool: more serve more concurrent searches but cost Postgres memory. */
   SEARCH_DB_POOL_SIZE: positiveInt(10),
+  /**
+   * application_name of search's connections in pg_stat_activity: lets a DBA
+   * tell deployments (and tests sharing one server) apart, e.g. to find or
+   * terminate one deployment's sessions without touching another's.
+   */
+  SEARCH_DB_APPLICATION_NAME: z.string().max(63, 'at most 63 characters (Postgres truncates longer names)').default('polysearch-search'),
   /** Comma-separated embedder addresses; several (or one dns:/// name) are balanced round-robin. */
   EMBEDDER_ADDRESSES: z.string().default('localhost:50051'),
   SEARCH_GRPC_HOST: z.string().default('0.0.0.0'),
@@ -64,8 +70,16 @@ export const searchEnvSchema = z.object({
   EMBEDDER_PASSAGE_TIMEOUT_MS: positiveInt(10_000),
   /** Consecutive embedder failures that open the circuit (searches go keyword-only at once). */
   BREAKER_FAILURES: positiveInt(3),
-  /** How long the circuit stays open before one probe call is let through. */
+  /** How long the circuit stays open before one probe call is let through (sent on a timer, not only with traffic). */
   BREAKER_HALF_OPEN_MS: positiveInt(5_000),
+  /**
+   * Longest wait between reconnect attempts to an embedder that is down.
+   * grpc-js alone grows it towards 120 s, which delayed recovery by minutes
+   * after long outages; short costs one TCP connect per address this often
+   * while the embedder is down. Semantic search is back within about
+   * this + BREAKER_HALF_OPEN_MS of the embedder being ready.
+   */
+  EMBEDDER_RECONNECT_BACKOFF_MAX_MS: positiveInt(1_000),
   /** Query vectors cached; each costs ~dims×4 bytes. */
   QUERY_CACHE_MAX: positiveInt(10_000),
   /** Cached query vectors expire after this (also bounded by the model fingerprint in the key). */
@@ -93,11 +107,26 @@ export const searchEnvSchema = z.object({
   /** Words per passage; e5 reads 512 tokens, multilingual text runs ~1.5-2.5 tokens a word. */
   PASSAGE_MAX_WORDS: positiveInt(180),
   PASSAGE_OVERLAP_WORDS: z.coerce.number().int().min(0).default(30),
+  /**
+   * UTF-8 bytes of a passage's embedding text, title included. Must stay
+   * under the embedder's EMBEDDER_MAX_INPUT_BYTES (32768 by default), else the
+   * embedder refuses such passages and they are set aside. 8192 is ~4x the
+   * bytes of 180 words of ordinary text, so it only cuts pathological
+   * passages (long whitespace runs, long words in 4-byte scripts); smaller
+   * values split more text into more passages.
+   */
+  PASSAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000).default(8192),
   /** Documents per Upsert call. */
   UPSERT_MAX_DOCUMENTS: positiveInt(100),
   /** Bytes of content per document. */
   UPSERT_MAX_CONTENT_BYTES: positiveInt(1_000_000),
-  /** How long SIGTERM waits for in-flight calls. */
+  /**
+   * How long SIGTERM lets in-flight calls run. An Upsert still waiting on the
+   * embedder then stores the rest pending and commits (its write gets up to
+   * another grace period, at least 5 s): shutdown takes at most about twice
+   * this. Longer embeds more before exit; keep 2x under the orchestrator's
+   * kill timeout (Kubernetes: terminationGracePeriodSeconds, 30 s).
+   */
   SEARCH_SHUTDOWN_GRACE_MS: positiveInt(10_000),
   /** CA that signed the embedder's certificate: set it to talk TLS to the embedder. */
   SEARCH_TLS_CA: z.string().optional(),
@@ -116,6 +145,7 @@ export interface SearchConfig {
     pgliteDataDir?: string;
     schema: string;
     poolSize: number;
+    applicationName: string;
     /** Streaming replicas for reads (empty: everything on the primary). */
     readUrls: string[];
     replicas: { maxLagMs: number; checkIntervalMs: number; retryAfterMs: number };
@@ -126,6 +156,7 @@ export interface SearchConfig {
     passageTimeoutMs: number;
     breakerFailures: number;
     breakerHalfOpenMs: number;
+    reconnectBackoffMaxMs: number;
     tls?: { caPath: string; certPath?: string; keyPath?: string; serverNameOverride?: string };
   };
   grpc: { host: string; port: number };
@@ -134,7 +165,7 @@ export interface SearchConfig {
   cache: { max: number; ttlMs: number };
   ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
-  passages: { maxWords: number; overlapWords: number };
+  passages: { maxWords: number; overlapWords: number; maxBytes: number };
   limits: { maxDocuments: number; maxContentBytes: number };
   shutdownGraceMs: number;
 }
@@ -166,6 +197,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
       pgliteDataDir: e.PGLITE_DATA_DIR,
       schema: e.SEARCH_DB_SCHEMA,
       poolSize: e.SEARCH_DB_POOL_SIZE,
+      applicationName: e.SEARCH_DB_APPLICATION_NAME,
       readUrls,
       replicas: { maxLagMs: e.REPLICA_MAX_LAG_MS, checkIntervalMs: e.REPLICA_CHECK_INTERVAL_MS, retryAfterMs: e.REPLICA_RETRY_MS },
     },
@@ -175,6 +207,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
       passageTimeoutMs: e.EMBEDDER_PASSAGE_TIMEOUT_MS,
       breakerFailures: e.BREAKER_FAILURES,
       breakerHalfOpenMs: e.BREAKER_HALF_OPEN_MS,
+      reconnectBackoffMaxMs: e.EMBEDDER_RECONNECT_BACKOFF_MAX_MS,
       tls: e.SEARCH_TLS_CA
         ? { caPath: e.SEARCH_TLS_CA, certPath: e.SEARCH_TLS_CERT, keyPath: e.SEARCH_TLS_KEY, serverNameOverride: e.EMBEDDER_TLS_SERVER_NAME }
         : undefined,
@@ -185,7 +218,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
     ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, rerankDepth: e.SEARCH_RERANK_DEPTH, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
-    passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS },
+    passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS, maxBytes: e.PASSAGE_MAX_BYTES },
     limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },
     shutdownGraceMs: e.SEARCH_SHUTDOWN_GRACE_MS,
   };

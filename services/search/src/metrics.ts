@@ -37,6 +37,17 @@ export function createSearchMetrics() {
       help: 'Passages waiting for an embedding (no vector, or a vector of another model)',
       registers: [registry],
     }),
+    passageFailures: new Counter({
+      name: 'search_passage_failures_total',
+      help: 'Passages the embedder refused (set aside, keyword-only until their content changes), by where it happened',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    failedPassages: new Gauge({
+      name: 'search_failed_passages',
+      help: 'Passages currently set aside because the embedder refused them',
+      registers: [registry],
+    }),
     backfilled: new Counter({ name: 'search_backfilled_passages_total', help: 'Passages embedded by the backfill', registers: [registry] }),
     dbReads: new Counter({
       name: 'search_db_reads_total',

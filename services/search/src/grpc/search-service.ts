@@ -48,6 +48,8 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
           contentSha256: d.contentSha256,
           passageCount: d.passageCount,
           pendingPassages: d.pendingPassages,
+          failedPassages: d.failedPassages,
+          passageFailures: d.passageFailures,
         },
       };
     }),
@@ -90,10 +92,17 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
     stats: unary<StatsRequest, StatsResponse>(async (req) => {
       const s = await documents.stats(req.tenantId);
       return {
-        tenants: s.tenants.map((t) => ({ tenantId: t.tenantId, documents: t.documents, passages: t.passages, pendingPassages: t.pendingPassages })),
+        tenants: s.tenants.map((t) => ({
+          tenantId: t.tenantId,
+          documents: t.documents,
+          passages: t.passages,
+          pendingPassages: t.pendingPassages,
+          failedPassages: t.failedPassages,
+        })),
         pendingPassages: s.pendingPassages,
         fingerprint: s.fingerprint,
         stalePassages: s.stalePassages,
+        failedPassages: s.failedPassages,
       };
     }),
   };

@@ -2,7 +2,7 @@ import { invalidArgument } from '../../../../../shared/errors.js';
 import { logger } from '../../../../../shared/logger.js';
 import type { Candidate, ModelRef, SearchIndex } from '../search/ports.js';
 import { parseFilters, type SearchRequestInput } from '../search/query.js';
-import { assertKey } from '../../store/text-input.js';
+import { assertDocumentId, assertTenantId, assertUserId } from '../ids.js';
 import type { InteractionStore, NearestUser, UserUnitOfWork } from './ports.js';
 import { MAX_SIGNALS_PER_CALL, mergeSignal, parseSignal, preferences, type SignalInput, type StoredSignal } from './signals.js';
 import { tasteVector } from './taste.js';
@@ -27,15 +27,15 @@ export class InteractionsCore {
   constructor(private readonly d: InteractionsCoreDeps) {}
 
   async record(input: { tenantId: string; userId: string; interactions: readonly SignalInput[] }): Promise<{ recorded: number; tastes: number }> {
-    const tenantId = requiredKey('tenant_id', input.tenantId);
-    const userId = requiredKey('user_id', input.userId);
+    const tenantId = assertTenantId(input.tenantId);
+    const userId = assertUserId(input.userId);
     if (input.interactions.length === 0) throw invalidArgument('interactions is empty: send at least one signal', 'empty_interactions');
     if (input.interactions.length > MAX_SIGNALS_PER_CALL) {
       throw invalidArgument(`${input.interactions.length} interactions sent, the limit is ${MAX_SIGNALS_PER_CALL} per call; split them`, 'too_many_interactions');
     }
     const now = (this.d.now ?? Date.now)();
     const incoming = input.interactions.map((s, i) => {
-      requiredKey(`interactions[${i}].document_id`, s.documentId);
+      assertDocumentId(s.documentId, `interactions[${i}].document_id`);
       return parseSignal(s, i, now);
     });
     const result = await this.d.store.withUser(tenantId, userId, async (u) => {
@@ -62,8 +62,8 @@ export class InteractionsCore {
 
   /** Documents nearest the user's taste, never one the user already has a signal on. */
   async recommend(input: { tenantId: string; userId: string; limit?: number; locale?: string; filters?: SearchRequestInput['filters'] }): Promise<{ hits: Candidate[]; note: string }> {
-    const tenantId = requiredKey('tenant_id', input.tenantId);
-    const userId = requiredKey('user_id', input.userId);
+    const tenantId = assertTenantId(input.tenantId);
+    const userId = assertUserId(input.userId);
     const limit = input.limit || 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECOMMEND_LIMIT) throw invalidArgument(`limit must be 1..${MAX_RECOMMEND_LIMIT}`, 'bad_limit');
     const filters = parseFilters(input.locale, input.filters);
@@ -78,8 +78,8 @@ export class InteractionsCore {
   }
 
   async similarUsers(input: { tenantId: string; userId: string; limit?: number }): Promise<{ users: NearestUser[]; note: string }> {
-    const tenantId = requiredKey('tenant_id', input.tenantId);
-    const userId = requiredKey('user_id', input.userId);
+    const tenantId = assertTenantId(input.tenantId);
+    const userId = assertUserId(input.userId);
     const limit = input.limit || 10;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIMILAR_USERS) throw invalidArgument(`limit must be 1..${MAX_SIMILAR_USERS}`, 'bad_limit');
     const model = this.d.servingModel();
@@ -90,8 +90,8 @@ export class InteractionsCore {
   }
 
   async forget(input: { tenantId: string; userId: string }): Promise<{ removed: number }> {
-    const tenantId = requiredKey('tenant_id', input.tenantId);
-    const userId = requiredKey('user_id', input.userId);
+    const tenantId = assertTenantId(input.tenantId);
+    const userId = assertUserId(input.userId);
     const removed = await this.d.store.forgetUser(tenantId, userId);
     logger.info({ tenantId, removed }, 'user forgotten');
     return { removed };
@@ -113,10 +113,4 @@ export async function refreshTastes(u: UserUnitOfWork, signals: readonly StoredS
 
 function key(s: { documentId: string; kind: string }): string {
   return `${s.kind}\u0000${s.documentId}`;
-}
-
-function requiredKey(name: string, value: string): string {
-  const v = assertKey(name, value);
-  if (v.trim() === '') throw invalidArgument(`${name} is blank`, `missing_${name.replace(/\W+/g, '_')}`);
-  return v;
 }

@@ -1,6 +1,7 @@
 import { invalidArgument } from '../../../../../shared/errors.js';
 import { canonicalizeLocale } from '../../store/text-search-config.js';
-import { assertKey, cleanText } from '../../store/text-input.js';
+import { cleanText } from '../../store/text-input.js';
+import { assertTenantId, assertUserId } from '../ids.js';
 import { decodePageToken, requestDigest } from '../page-token.js';
 import { SEARCH_LIMITS } from './limits.js';
 
@@ -64,8 +65,7 @@ export interface SearchQuery {
  * patch it.
  */
 export function parseSearchQuery(input: SearchRequestInput): SearchQuery {
-  const tenantId = assertKey('tenant_id', input.tenantId);
-  if (tenantId.trim() === '') throw invalidArgument('tenant_id is blank: send the tenant the documents belong to', 'missing_tenant_id');
+  const tenantId = assertTenantId(input.tenantId);
   const text = cleanQueryText(input.query ?? '');
   if (text === '') throw invalidArgument('query is empty: send the text to search for', 'empty_query');
 
@@ -106,8 +106,7 @@ function parsePersonalization(userId: string | undefined, weight: number | undef
     if (weight !== undefined) throw invalidArgument('personalization_weight needs a user_id: name the user whose taste should rank', 'weight_without_user');
     return undefined;
   }
-  const id = assertKey('user_id', userId);
-  if (id.trim() === '') throw invalidArgument('user_id is blank: send the user to personalize for, or leave it empty', 'blank_user_id');
+  const id = assertUserId(userId);
   const w = weight ?? SEARCH_LIMITS.defaultPersonalizationWeight;
   if (!(w >= 0 && w <= 1)) throw invalidArgument('personalization_weight must be between 0 (plain ranking) and 1 (taste alone)', 'bad_personalization_weight');
   return Object.freeze({ userId: id, weight: w });
