@@ -143,7 +143,9 @@ async function run(): Promise<void> {
   cleanups.push(() =>
     values.keep ? note(`kept schema ${schema} (drop it with: DROP SCHEMA ${schema} CASCADE)`) : db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`),
   );
-  const store = await SearchStore.open(db, { schema, dims: DIMS });
+  const store = await SearchStore.open(db, { schema });
+  const stored = await store.register({ digest: fingerprint, dimensions: DIMS, profile: model.profile, fixture: true, modelId: model.modelId });
+  await store.setServing((await store.serving()).generation, { current: stored, next: undefined, previous: undefined, autoCutover: true });
   const server = (await db.query<{ pg: string; vector: string }>(
     `SELECT current_setting('server_version') AS pg, (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS vector`,
   )).rows[0];
@@ -174,7 +176,7 @@ async function run(): Promise<void> {
       if (n % 50 === 0) sampleVectors.push(vector);
       embeddings.push([vector]);
     }
-    const p: Promise<void> = store.upsertDocuments(docs, { fingerprint, embeddings }).then((r) => {
+    const p: Promise<void> = store.upsertDocuments(docs, { model: stored, embeddings }).then((r) => {
       if (r.inserted !== docs.length || r.pending !== 0) throw new Error(`load batch at ${start}: ${JSON.stringify({ ...r, outcomes: undefined })}`);
       inFlight.delete(p);
     });
@@ -339,13 +341,13 @@ async function run(): Promise<void> {
   const topHits = (r: RecallQuery, ef: number | 'exact') =>
     db.transaction(async (tx): Promise<{ id: string; score: number }[]> => {
       if (ef === 'exact') await tx.query('SET LOCAL enable_indexscan = off');
-      if (r.group !== 'none') return semanticCandidatesIn(store.ctx, tx, ef === 'exact' ? params(r) : { ...params(r), efSearch: ef });
+      if (r.group !== 'none') return semanticCandidatesIn(store.ctx, tx, ef === 'exact' ? params(r) : { ...params(r), efSearch: ef }, stored.key);
       if (ef !== 'exact') await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(ef)]);
       return (await tx.query<{ id: string; score: number }>(plainSql, [toVectorLiteral(r.vector, DIMS)])).rows;
     });
   // Whether the planner picks the HNSW index (for the store's query: its first round, candidates as semanticCandidatesIn computes them).
   const usesHnsw = (r: RecallQuery, ef: number) => {
-    const normalized = { tenantId: tenantName(r.tenant), vectorLiteral: toVectorLiteral(r.vector, DIMS), filters: parseFilters('', r.filters), fingerprint };
+    const normalized = { tenantId: tenantName(r.tenant), vectorLiteral: toVectorLiteral(r.vector, DIMS), filters: parseFilters('', r.filters), modelKey: stored.key };
     const { sql, values: args } =
       r.group === 'none' ? { sql: plainSql, values: [normalized.vectorLiteral] } : buildSemanticQuery(store.ctx, normalized, Math.max(40, (LIMIT + 1) * 4), LIMIT + 1);
     return db.transaction(async (tx) => {

@@ -6,9 +6,14 @@ import { BackfillWorker } from './backfill/backfill-worker.js';
 import { QueryVectorCache } from './cache/query-vector-cache.js';
 import type { SearchConfig } from './config.js';
 import { DocumentCore } from './core/document-core.js';
+import { InteractionsCore, rebuildTastesIn } from './core/personalization/interactions-core.js';
+import { PersonalizeReranker } from './core/personalization/personalize.js';
+import { ModelDirectory } from './core/rotation/model-directory.js';
+import { servingQueryEmbedder } from './core/rotation/serving-embedder.js';
 import { SearchCore } from './core/search-core.js';
 import { EmbedderClient } from './embedder/embedder-client.js';
-import { queryEmbedderOf } from './embedder/query-embedder.js';
+import { endpointOf } from './embedder/endpoint.js';
+import { searchAdminHandlers, SearchAdminService } from './grpc/search-admin-service.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
 import { createSearchMetrics } from './metrics.js';
 import { openDb, type Db } from './store/db.js';
@@ -21,6 +26,7 @@ export interface SearchApp {
   httpPort: number;
   backfill: BackfillWorker;
   embedder: EmbedderClient;
+  models: ModelDirectory;
   shutdown: () => Promise<void>;
 }
 
@@ -39,7 +45,6 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   });
   const storeConfig = {
     schema: config.database.schema,
-    dims: config.vectors.dimensions,
     hnswM: config.vectors.hnswM,
     hnswEfConstruction: config.vectors.hnswEfConstruction,
     efSearch: config.vectors.hnswEfSearch,
@@ -70,16 +75,26 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   }
 
   const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;
-  const embedder = new EmbedderClient({
-    ...config.embedder,
-    expectedDimensions: config.vectors.dimensions,
-    credentials: tls?.credentials,
-    channelOptions: tls?.options,
+  const clientFor = (addresses: string[]) =>
+    new EmbedderClient({ ...config.embedder, addresses, credentials: tls?.credentials, channelOptions: tls?.options });
+  const embedder = clientFor(config.embedder.addresses);
+  // During a rotation: the embedder of the next model, whose vectors are built beside the current ones.
+  const nextEmbedder = config.embedder.nextAddresses.length > 0 ? clientFor(config.embedder.nextAddresses) : undefined;
+  const models = new ModelDirectory({
+    registry: store,
+    endpoints: [endpointOf('current', embedder), ...(nextEmbedder ? [endpointOf('next', nextEmbedder)] : [])],
+    autoCutover: config.rotation.autoCutover,
+    beforeServing: (model) => rebuildTastesIn(store, model),
   });
-  // What the embedder says of itself (batch limit, fixture or not) comes from
-  // its last Info answer, which the backfill refreshes every pass, so a model
-  // swapped behind the same address is noticed. Down at start-up is fine.
-  await embedder.info().catch(() => undefined);
+  // Which models serve comes from the database (shared by replicas) and what the
+  // embedders report; the backfill reconciles every pass. Down at start-up is fine.
+  await models.reconcile().catch(async (err: unknown) => {
+    logger.warn({ reason: (err as { reason?: string }).reason ?? 'error' }, 'serving models not reconciled at start-up; the backfill retries');
+    await models.refresh();
+  });
+  // Every replica follows a cutover or rollback within one poll.
+  const servingPoll = setInterval(() => void models.refresh().catch(() => undefined), config.rotation.pollMs);
+  servingPoll.unref();
   const embedderMaxBytes = embedder.lastKnownInfo?.maxInputBytes ?? 0;
   if (embedderMaxBytes > 0 && embedderMaxBytes < config.passages.maxBytes) {
     // Not fatal (such passages are set aside, and the embedder may be reconfigured), but say what to change.
@@ -96,28 +111,32 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   });
   const search = new SearchCore({
     index: store,
-    embedder: queryEmbedderOf(embedder),
+    embedder: servingQueryEmbedder(models),
     cache,
     metrics,
     settings: config.ranking,
+    rerankers: [new PersonalizeReranker(store)],
   });
   const documents = new DocumentCore({
     store,
-    embedder,
+    models,
     metrics,
     maxDocuments: config.limits.maxDocuments,
     maxContentBytes: config.limits.maxContentBytes,
-    embedBatch: () => embedder.lastKnownInfo?.maxInputs || 32,
   });
-  const backfill = new BackfillWorker({ store, embedder, metrics, intervalMs: config.backfill.intervalMs, batch: config.backfill.batch });
+  const interactions = new InteractionsCore({ store, index: store, servingModel: () => models.serving.current });
+  const backfill = new BackfillWorker({ store, models, metrics, intervalMs: config.backfill.intervalMs, batch: config.backfill.batch });
 
   const grpc = await startGrpcServer({
     host: config.grpc.host,
     port: config.grpc.port,
     protoFiles: ['polysearch/search/v1/search.proto'],
-    serviceNames: ['polysearch.search.v1.Search'],
+    serviceNames: ['polysearch.search.v1.Search', 'polysearch.search.v1.SearchAdmin'],
     maxReceiveMessageBytes: 64 * 1024 * 1024,
-    register: (server) => server.addService(SearchService, searchHandlers(search, documents)),
+    register: (server) => {
+      server.addService(SearchService, searchHandlers({ search, documents, interactions, models }));
+      server.addService(SearchAdminService, searchAdminHandlers(models));
+    },
   });
   let shuttingDown = false;
   // Ready = database reachable and migrated. The embedder is deliberately
@@ -143,10 +162,12 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     httpPort: http.port,
     backfill,
     embedder,
+    models,
     async shutdown() {
       shuttingDown = true;
       grpc.setServing(false);
       clearInterval(breakerTimer);
+      clearInterval(servingPoll);
       // No new calls from here. Upserts in flight may embed for the grace
       // period, then store the rest pending; their writes get up to another
       // grace period (at least 5 s) before the server is closed regardless.
@@ -155,6 +176,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
       await grpcStopped;
       embedder.close();
+      nextEmbedder?.close();
       await http.close();
       await router?.stop();
       await Promise.all(replicas.map((r) => r.close()));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, port, positiveInt } from '../../../shared/config/env.js';
+import { boolean, parseEnv, port, positiveInt } from '../../../shared/config/env.js';
 import { DEFAULT_EF_SEARCH } from './store/store-context.js';
 
 /**
@@ -56,8 +56,20 @@ export const searchEnvSchema = z.object({
   SEARCH_GRPC_PORT: port(50052),
   SEARCH_HTTP_HOST: z.string().default('0.0.0.0'),
   SEARCH_HTTP_PORT: port(8082),
-  /** Vector width of the column; must equal the model's. Changing models of another width needs a new schema. */
-  EMBEDDING_DIMENSIONS: positiveInt(384),
+  /**
+   * During a model rotation: the embedder(s) of the next model (same syntax as
+   * EMBEDDER_ADDRESSES). Search builds the next model's vectors beside the
+   * current ones while queries stay on the current model, then cuts over.
+   * Unset: no rotation. The vector width comes from each model's fingerprint.
+   */
+  EMBEDDER_NEXT_ADDRESSES: z.string().default(''),
+  /**
+   * Cut over to the next model by itself once it covers every passage. Off:
+   * wait for SearchAdmin.Cutover (for example to compare results first).
+   */
+  ROTATION_AUTO_CUTOVER: boolean(true),
+  /** How often each replica re-reads which model serves (a cutover reaches every replica within this). */
+  SERVING_POLL_MS: positiveInt(2_000),
   /** HNSW graph degree: higher improves recall and costs memory and build time. */
   HNSW_M: positiveInt(16),
   /** HNSW build candidate list: higher improves recall and slows inserts. */
@@ -152,6 +164,8 @@ export interface SearchConfig {
   };
   embedder: {
     addresses: string[];
+    /** The next model's embedders during a rotation (empty: none). */
+    nextAddresses: string[];
     queryTimeoutMs: number;
     passageTimeoutMs: number;
     breakerFailures: number;
@@ -161,7 +175,8 @@ export interface SearchConfig {
   };
   grpc: { host: string; port: number };
   http: { host: string; port: number };
-  vectors: { dimensions: number; hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
+  vectors: { hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
+  rotation: { autoCutover: boolean; pollMs: number };
   cache: { max: number; ttlMs: number };
   ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
@@ -203,6 +218,7 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     },
     embedder: {
       addresses,
+      nextAddresses: e.EMBEDDER_NEXT_ADDRESSES.split(',').map((a) => a.trim()).filter(Boolean),
       queryTimeoutMs: e.EMBEDDER_QUERY_TIMEOUT_MS,
       passageTimeoutMs: e.EMBEDDER_PASSAGE_TIMEOUT_MS,
       breakerFailures: e.BREAKER_FAILURES,
@@ -214,7 +230,8 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     },
     grpc: { host: e.SEARCH_GRPC_HOST, port: e.SEARCH_GRPC_PORT },
     http: { host: e.SEARCH_HTTP_HOST, port: e.SEARCH_HTTP_PORT },
-    vectors: { dimensions: e.EMBEDDING_DIMENSIONS, hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
+    vectors: { hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
+    rotation: { autoCutover: e.ROTATION_AUTO_CUTOVER, pollMs: e.SERVING_POLL_MS },
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
     ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, rerankDepth: e.SEARCH_RERANK_DEPTH, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },

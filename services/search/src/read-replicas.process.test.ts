@@ -1,3 +1,4 @@
+import type { StoredModel } from './core/rotation/ports.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueSchemaName } from '../../../test/support/db.js';
 import { replicaClusterSupport, startReplicaCluster, type ReplicaCluster } from '../../../test/support/pg-replica-cluster.js';
@@ -34,6 +35,7 @@ describeCluster('read replicas on a real streaming replica', () => {
   let replicaRaw: Db;
   let router: RoutedDb;
   let store: ReplicatedSearchStore;
+  let model: StoredModel;
   const onPrimary: string[] = [];
   const onReplica: string[] = [];
   const reads: { target: ReadTarget; reason: ReadReason }[] = [];
@@ -55,8 +57,9 @@ describeCluster('read replicas on a real streaming replica', () => {
       retryAfterMs: RETRY_MS,
       onRead: (target, reason) => reads.push({ target, reason }),
     });
-    store = new ReplicatedSearchStore(router, { schema, dims: DIMS });
+    store = new ReplicatedSearchStore(router, { schema });
     await store.migrate();
+    model = await store.register({ digest: FP, dimensions: DIMS, profile: 'e5', fixture: true, modelId: 'test' });
     await router.start();
     await waitFor(async () => (await router.read(undefined, (db) => db.query(`SELECT 1`))) && reads.at(-1)?.target === 'replica', 10_000);
   }, 60_000);
@@ -75,7 +78,7 @@ describeCluster('read replicas on a real streaming replica', () => {
   const upsert = (d: ReturnType<typeof doc>) => {
     const v = randomVector(rng, DIMS);
     vectors.set(`${d.tenantId}/${d.id}`, v);
-    return store.upsertDocuments([d], { fingerprint: FP, embeddings: [[v]] });
+    return store.upsertDocuments([d], { model, embeddings: [[v]] });
   };
   const keywordIds = async (tenantId: string, text: string) =>
     (await store.keyword({ tenantId, text: cleanQueryText(text), filters: filtersOf({ locale: 'en' }), depth: 10 })).map((c) => c.id);
@@ -84,7 +87,7 @@ describeCluster('read replicas on a real streaming replica', () => {
   const writesIn = (statements: string[]) => statements.filter((s) => /^\s*(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP)\b/i.test(s));
   /** Where a read of `tenantId` lands now (a cheap Get). */
   const probe = async (tenantId: string) => {
-    await store.getDocument(tenantId, 'probe');
+    await store.getDocument(tenantId, 'probe', null);
     return reads.at(-1)!;
   };
 
@@ -101,23 +104,23 @@ describeCluster('read replicas on a real streaming replica', () => {
       const word = `word${i}x`;
       await upsert(doc('t1', `d${i}`, `document number ${i} says ${word}`));
       // Read-your-writes: right after the write returns, whichever server answers.
-      expect((await store.getDocument('t1', `d${i}`))?.document.content).toContain(word);
+      expect((await store.getDocument('t1', `d${i}`, null))?.document.content).toContain(word);
       expect(await keywordIds('t1', word)).toEqual([`d${i}`]);
       expect((await semanticIds('t1', `d${i}`))[0]).toBe(`d${i}`);
     }
     await upsert(doc('t1', 'd0', 'rewritten content'));
-    expect((await store.getDocument('t1', 'd0'))?.document.content).toBe('rewritten content');
+    expect((await store.getDocument('t1', 'd0', null))?.document.content).toBe('rewritten content');
     await store.deleteDocuments('t1', ['d1']);
-    expect(await store.getDocument('t1', 'd1')).toBeNull();
-    expect((await store.stats({ tenantId: 't1' })).tenants[0].documents).toBe(9);
+    expect(await store.getDocument('t1', 'd1', null)).toBeNull();
+    expect((await store.stats({ tenantId: 't1', modelKey: null })).tenants[0].documents).toBe(9);
 
     // Quiet now: every kind of read is served by the replica.
     const from = reads.length;
     const replicaStatements = onReplica.length;
     expect(await keywordIds('t1', 'word5x')).toEqual(['d5']);
     expect(await semanticIds('t2', 'other')).toEqual(['other']);
-    expect((await store.getDocument('t2', 'other'))?.document.id).toBe('other');
-    expect((await store.stats()).tenants.map((t) => t.tenantId)).toEqual(['t1', 't2']);
+    expect((await store.getDocument('t2', 'other', null))?.document.id).toBe('other');
+    expect((await store.stats({ modelKey: null })).tenants.map((t) => t.tenantId)).toEqual(['t1', 't2']);
     expect(reads.slice(from)).toEqual(Array(4).fill({ target: 'replica', reason: 'replica' }));
     expect(onReplica.length).toBeGreaterThan(replicaStatements);
 
@@ -130,7 +133,7 @@ describeCluster('read replicas on a real streaming replica', () => {
     await replicaRaw.query(`SELECT pg_wal_replay_pause()`);
     try {
       await upsert(doc('t1', 'paused', 'written while replay is paused'));
-      expect((await store.getDocument('t1', 'paused'))?.document.content).toBe('written while replay is paused');
+      expect((await store.getDocument('t1', 'paused', null))?.document.content).toBe('written while replay is paused');
       expect(reads.at(-1)).toEqual({ target: 'primary', reason: 'read_your_writes' });
       expect(await probe('t2')).toEqual({ target: 'replica', reason: 'replica' }); // t2 wrote nothing; within the bound
       const paused = performance.now();
@@ -143,7 +146,7 @@ describeCluster('read replicas on a real streaming replica', () => {
       await replicaRaw.query(`SELECT pg_wal_replay_resume()`);
     }
     await waitFor(async () => (await probe('t2')).target === 'replica', 5_000, 20);
-    expect((await store.getDocument('t1', 'paused'))?.document.content).toBe('written while replay is paused');
+    expect((await store.getDocument('t1', 'paused', null))?.document.content).toBe('written while replay is paused');
     expect(reads.at(-1)).toEqual({ target: 'replica', reason: 'replica' });
   });
 
@@ -156,7 +159,7 @@ describeCluster('read replicas on a real streaming replica', () => {
     }, 5_000, 20);
     const stopping = cluster.stopReplica('immediate');
     // Calls made while the replica goes away and while it is down all succeed.
-    const during = Array.from({ length: 10 }, (_, i) => (i % 2 ? keywordIds('t1', 'word3x') : store.getDocument('t2', 'other').then((d) => [d?.document.id])));
+    const during = Array.from({ length: 10 }, (_, i) => (i % 2 ? keywordIds('t1', 'word3x') : store.getDocument('t2', 'other', null).then((d) => [d?.document.id])));
     expect((await slow).rows[0].standby).toBe(false); // answered by the primary
     await stopping;
     for (const ids of await Promise.all(during)) expect(ids).toEqual(expect.arrayContaining([expect.stringMatching(/^(d3|other)$/)]));
@@ -167,7 +170,7 @@ describeCluster('read replicas on a real streaming replica', () => {
     await upsert(doc('t2', 'while-down', 'written while the replica was down'));
     await cluster.startReplica();
     await waitFor(async () => (await probe('t2')).target === 'replica', 15_000, 50);
-    expect((await store.getDocument('t2', 'while-down'))?.document.content).toBe('written while the replica was down');
+    expect((await store.getDocument('t2', 'while-down', null))?.document.content).toBe('written while the replica was down');
     expect(reads.at(-1)).toEqual({ target: 'replica', reason: 'replica' });
   }, 30_000);
 

@@ -1,27 +1,40 @@
+import { isPolysearchError, unavailable } from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/logger.js';
 import { embedIsolatingRefusals } from '../core/embed-isolating.js';
-import { inputRefusal, type EmbedderClient } from '../embedder/embedder-client.js';
+import type { ModelDirectory } from '../core/rotation/model-directory.js';
+import type { EmbedderEndpoint, StoredModel } from '../core/rotation/ports.js';
 import type { SearchMetrics } from '../metrics.js';
-import { setPassagesAside, type ClaimedPassage } from '../store/backfill.js';
-import { isRefused, type PassageOutcome } from '../store/passage-outcome.js';
-import type { SearchStore } from '../store/search-store.js';
+import type { BackfillResult, ClaimedPassage, ClaimOptions } from '../store/backfill.js';
+import type { PassageOutcome } from '../store/passage-outcome.js';
+import type { StoreStats } from '../store/stats.js';
+import type { PassageKey } from '../store/upsert-write.js';
+
+/** What the backfill needs from storage. */
+export interface BackfillStore {
+  claimJobs(options: ClaimOptions): Promise<ClaimedPassage[]>;
+  storeBackfilled(model: { key: number; dimensions: number }, items: readonly (ClaimedPassage & { outcome: PassageOutcome })[]): Promise<BackfillResult>;
+  releaseJobs(modelKey: number, items: readonly PassageKey[]): Promise<void>;
+  stats(options: { modelKey: number | null }): Promise<StoreStats>;
+}
 
 export interface BackfillOptions {
-  store: SearchStore;
-  embedder: EmbedderClient;
+  store: BackfillStore;
+  models: ModelDirectory;
   metrics: SearchMetrics;
   intervalMs: number;
   batch: number;
 }
 
 /**
- * Embeds passages stored while the embedder was down, and re-embeds passages
- * whose vectors came from another model (a model change). Claims are leased
- * in the database, so several replicas can run it at once. It backs off while
- * the embedder's circuit is open (its calls fail at once until a probe passes).
- * A passage the embedder refuses (INVALID_ARGUMENT) is set aside with its
- * reason and never claimed again, so one poison passage cannot stall the
- * backlog behind it; the rest of its batch is embedded.
+ * Fills the vector tables of the models that need it: the current one
+ * (passages stored while the embedder was down, or adopted after an
+ * unplanned model swap) and, during a rotation, the next one — one batch of
+ * each in turn, so a long rotation never starves the current model. Each
+ * pass first reconciles the serving models with the configured embedders,
+ * and ends by cutting over when the next model is complete (if allowed).
+ * Claims are leased in the database, so replicas run it at once safely. A
+ * passage the embedder refuses (INVALID_ARGUMENT) is set aside for that
+ * model with its reason and never claimed again.
  */
 export class BackfillWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -47,72 +60,74 @@ export class BackfillWorker {
     await this.running;
   }
 
-  /** One pass until no work is left or the embedder fails; returns passages stored. */
+  /** One pass until no work is left or the embedders fail; returns passages stored or set aside. */
   async runOnce(): Promise<number> {
-    const { store, embedder, metrics } = this.o;
+    const { models } = this.o;
+    try {
+      await Promise.race([models.reconcile(), this.halted]);
+    } catch (err) {
+      logger.warn({ reason: isPolysearchError(err) ? err.reason : 'error' }, 'could not reconcile serving models this pass');
+    }
     let total = 0;
-    for (;;) {
-      // No check of the breaker here: while it is open the call below fails at
-      // once, and after the half-open delay it is the probe that closes it.
-      if (this.stopped) break;
-      // Ask every pass: a rollout can swap the model behind the same address,
-      // and only the current digest tells which vectors are stale.
-      let fingerprint: string | undefined;
+    let targets = models.fillTargets();
+    while (!this.stopped && targets.length > 0) {
+      const stillBusy: typeof targets = [];
+      for (const target of targets) {
+        if (this.stopped) break;
+        const done = await this.fillOnce(target.model, target.endpoint);
+        if (done === undefined) continue; // nothing left, or its embedder failed: next pass
+        total += done;
+        stillBusy.push(target);
+      }
+      targets = stillBusy;
+    }
+    if (!this.stopped) {
       try {
-        fingerprint = (await Promise.race([embedder.info(), this.halted]))?.model?.digest;
-      } catch {
-        break;
+        await models.maybeCutover();
+      } catch (err) {
+        logger.warn({ reason: isPolysearchError(err) ? err.reason : 'error' }, 'cutover did not happen this pass');
       }
-      if (!fingerprint) break;
-      const claimed = await store.claimPendingPassages({ limit: this.o.batch, fingerprint });
-      if (claimed.length === 0) break;
-      const embedded = await Promise.race([this.embed(claimed), this.halted]);
-      if (!embedded) {
-        await store.releasePassageClaims(claimed);
-        break;
-      }
-      const vectors = claimed.flatMap((c, i) => (isRefused(embedded.outcomes[i]) ? [] : [{ ...c, embedding: embedded.outcomes[i] as number[] }]));
-      const refused = claimed.flatMap((c, i) => {
-        const o = embedded.outcomes[i];
-        return isRefused(o) ? [{ ...c, reason: o.refused }] : [];
-      });
-      const { stored, skipped } = embedded.digest ? await store.storePassageEmbeddings(vectors, embedded.digest) : { stored: 0, skipped: 0 };
-      const setAside = await setPassagesAside(store.ctx, refused);
-      total += stored + setAside;
-      metrics.backfilled.inc(stored);
-      if (setAside > 0) metrics.passageFailures.inc({ stage: 'backfill' }, setAside);
-      logger.info({ stored, skipped, setAside, reasons: countBy(claimed.map((c) => c.reason)) }, 'backfill embedded passages');
     }
     // Stats are whole-table counts: refresh the gauge after work, else rarely.
     if (total > 0 || Date.now() - this.gaugeAt > 30_000) await this.refreshGauge();
     return total;
   }
 
-  /**
-   * Vectors (or refusals) for the claimed passages, or undefined when the
-   * embedder cannot serve now (the claims are then given back).
-   */
-  private async embed(claimed: readonly ClaimedPassage[]): Promise<{ outcomes: PassageOutcome[]; digest: string | undefined } | undefined> {
-    const { embedder } = this.o;
-    const digests = new Set<string>();
+  /** One batch for one model; undefined when there is no work or its embedder cannot serve now. */
+  private async fillOnce(model: StoredModel, endpoint: EmbedderEndpoint): Promise<number | undefined> {
+    const { store, metrics } = this.o;
+    const claimed = await store.claimJobs({ modelKey: model.key, limit: this.o.batch });
+    if (claimed.length === 0) return undefined;
+    const outcomes = await Promise.race([this.embed(model, endpoint, claimed), this.halted]);
+    if (!outcomes) {
+      await store.releaseJobs(model.key, claimed);
+      return undefined;
+    }
+    const result = await store.storeBackfilled(model, claimed.map((c, i) => ({ ...c, outcome: outcomes[i] })));
+    metrics.backfilled.inc(result.stored);
+    if (result.failed > 0) metrics.passageFailures.inc({ stage: 'backfill' }, result.failed);
+    logger.info({ model: model.digest, stored: result.stored, setAside: result.failed, skipped: result.skipped }, 'backfill embedded passages');
+    return result.stored + result.failed;
+  }
+
+  /** Vectors (or refusals) for the claimed passages, or undefined when the embedder cannot serve now. */
+  private async embed(model: StoredModel, endpoint: EmbedderEndpoint, claimed: readonly ClaimedPassage[]): Promise<PassageOutcome[] | undefined> {
     try {
-      const outcomes = await embedIsolatingRefusals(
+      return await embedIsolatingRefusals(
         claimed.map((c) => c.embeddingText),
         {
-          batch: embedder.lastKnownInfo?.maxInputs || claimed.length,
-          refusal: inputRefusal,
+          batch: endpoint.maxInputs,
+          refusal: (err) => endpoint.refusal(err),
           embed: async (texts) => {
-            const { vectors, fingerprint } = await embedder.embedPassages(texts);
-            digests.add(fingerprint.digest);
+            const { vectors, model: used } = await endpoint.embedPassages(texts);
+            // Swapped behind the address since the pass began: not this model's vectors.
+            if (used.digest !== model.digest) throw unavailable('the embedder now serves another model', 'embedder_model_changed');
             return vectors;
           },
         },
       );
-      // A model swapped between the calls of one pass: which vector is whose is unclear, try again next pass.
-      if (digests.size > 1) return undefined;
-      return { outcomes, digest: [...digests][0] };
     } catch (err) {
-      logger.warn({ passages: claimed.length, reason: (err as { reason?: string }).reason ?? 'error' }, 'backfill paused: embedder failed');
+      logger.warn({ model: model.digest, passages: claimed.length, reason: (err as { reason?: string }).reason ?? 'error' }, 'backfill paused: embedder failed');
       return undefined;
     }
   }
@@ -120,8 +135,8 @@ export class BackfillWorker {
   private async refreshGauge(): Promise<void> {
     this.gaugeAt = Date.now();
     try {
-      const s = await this.o.store.stats({ fingerprint: this.o.embedder.fingerprint?.digest ?? null });
-      this.o.metrics.pendingPassages.set(s.pendingPassages + s.stalePassages);
+      const s = await this.o.store.stats({ modelKey: this.o.models.serving.current?.key ?? null });
+      this.o.metrics.pendingPassages.set(s.pendingPassages);
       this.o.metrics.failedPassages.set(s.failedPassages);
     } catch {
       // the next pass tries again
@@ -141,8 +156,3 @@ export class BackfillWorker {
   }
 }
 
-function countBy(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-}

@@ -1,23 +1,34 @@
-import { invalidArgument, notFound, unavailable } from '../../../../shared/errors.js';
+import { invalidArgument, isPolysearchError, notFound, unavailable } from '../../../../shared/errors.js';
 import { assertDocumentId, assertTenantId } from './ids.js';
 import { logger } from '../../../../shared/logger.js';
-import { inputRefusal, type EmbedderClient } from '../embedder/embedder-client.js';
 import type { SearchMetrics } from '../metrics.js';
 import type { DocumentInput } from '../store/document-input.js';
+import type { UpsertPlanItem } from '../store/document-state.js';
 import type { PassageOutcome } from '../store/passage-outcome.js';
-import type { StoredDocument } from '../store/documents.js';
+import type { StoredDocument, UpsertOptions, UpsertResult } from '../store/documents.js';
 import type { StoreStats } from '../store/stats.js';
-import type { SearchStore } from '../store/search-store.js';
 import { embedIsolatingRefusals } from './embed-isolating.js';
+import type { ModelDirectory } from './rotation/model-directory.js';
+import type { EmbedderEndpoint } from './rotation/ports.js';
+
+/** What the document core needs from storage. */
+export interface DocumentStore {
+  /** Which documents changed and need vectors of the current model (read-only). */
+  planUpsert(docs: readonly DocumentInput[], modelKey: number | null): Promise<UpsertPlanItem[]>;
+  /** Writes the batch in one transaction: rows, passages, given vectors, and jobs for what is left. */
+  upsertDocuments(docs: readonly DocumentInput[], options: UpsertOptions): Promise<UpsertResult>;
+  deleteDocuments(tenantId: string, ids: readonly string[]): Promise<number>;
+  getDocument(tenantId: string, id: string, modelKey: number | null): Promise<StoredDocument | null>;
+  stats(options: { tenantId?: string; modelKey: number | null }): Promise<StoreStats>;
+}
 
 export interface DocumentCoreOptions {
-  store: SearchStore;
-  embedder: EmbedderClient;
+  store: DocumentStore;
+  /** Which model is current (its vectors are written at once) and which others are kept (queued). */
+  models: ModelDirectory;
   metrics: SearchMetrics;
   maxDocuments: number;
   maxContentBytes: number;
-  /** Texts per embedder call (the embedder's own limit, from Info). */
-  embedBatch: () => number;
 }
 
 export interface UpsertCounts {
@@ -96,11 +107,37 @@ export class DocumentCore {
       }
     });
 
-    const fingerprint = await this.currentFingerprint();
-    const result = await this.o.store.indexDocuments(docs, {
-      fingerprint,
-      embed: (texts) => this.embedPassages(texts),
+    // One straight path: plan (read), embed what changed (no transaction open), write (one transaction).
+    const serving = this.o.models.serving;
+    const current = serving.current;
+    const endpoint = this.o.models.endpointFor(current);
+    const plan = await this.o.store.planUpsert(docs, current?.key ?? null);
+    const texts = plan.flatMap((item) => (item.needsEmbedding ? item.passages.map((p) => p.embeddingText) : []));
+    let outcomes: PassageOutcome[] | undefined;
+    if (current && endpoint && texts.length > 0) {
+      try {
+        outcomes = await this.embedPassages(endpoint, texts);
+      } catch (err) {
+        if (!isPolysearchError(err) || err.kind !== 'unavailable') throw err;
+        logger.warn({ documents: docs.length, passages: texts.length, reason: err.reason }, 'embedder unavailable; storing documents pending');
+      }
+    }
+    let next = 0;
+    const embeddings = outcomes
+      ? plan.map((item) => {
+          if (!item.needsEmbedding) return undefined;
+          const slice = outcomes!.slice(next, next + item.passages.length);
+          next += item.passages.length;
+          return slice;
+        })
+      : undefined;
+    const kept = [serving.next, serving.previous].filter((m) => m !== undefined).map((m) => m.key);
+    const written = await this.o.store.upsertDocuments(docs, {
+      model: current ? { key: current.key, dimensions: current.dimensions } : null,
+      embeddings,
+      alsoQueueFor: kept,
     });
+    const result = { ...written, embeddedPassages: outcomes ? texts.length : 0 };
     for (const outcome of ['inserted', 'updated', 'unchanged'] as const) this.o.metrics.upserted.inc({ outcome }, result[outcome]);
     if (result.failedPassages > 0) this.o.metrics.passageFailures.inc({ stage: 'upsert' }, result.failedPassages);
     logger.info(
@@ -128,38 +165,30 @@ export class DocumentCore {
   async get(tenantId: string, id: string): Promise<StoredDocument> {
     assertTenantId(tenantId);
     assertDocumentId(id);
-    const doc = await this.o.store.getDocument(tenantId, id);
+    const doc = await this.o.store.getDocument(tenantId, id, this.o.models.serving.current?.key ?? null);
     if (!doc) throw notFound(`tenant has no document with id ${JSON.stringify(id)}`);
     return doc;
   }
 
   async stats(tenantId: string): Promise<StoreStats & { fingerprint: string }> {
-    const fingerprint = this.o.embedder.fingerprint?.digest ?? '';
+    const current = this.o.models.serving.current;
     // An empty tenant_id asks for every tenant; any other value must be a valid id.
     if (tenantId !== '') assertTenantId(tenantId);
-    const s = await this.o.store.stats({ tenantId: tenantId || undefined, fingerprint: fingerprint || null });
-    return { ...s, fingerprint };
-  }
-
-  /** The embedder's model digest; asks once if no call has told us yet. Unknown → store pending. */
-  private async currentFingerprint(): Promise<string | null> {
-    const known = this.o.embedder.fingerprint?.digest;
-    if (known) return known;
-    try {
-      return (await this.o.embedder.info()).model?.digest ?? null;
-    } catch {
-      return null;
-    }
+    const s = await this.o.store.stats({ tenantId: tenantId || undefined, modelKey: current?.key ?? null });
+    return { ...s, fingerprint: current?.digest ?? '' };
   }
 
   /** Vectors for every passage; one the embedder refuses is set aside instead of failing the rest. */
-  private embedPassages(texts: string[]): Promise<PassageOutcome[]> {
+  private embedPassages(endpoint: EmbedderEndpoint, texts: string[]): Promise<PassageOutcome[]> {
+    const expected = this.o.models.serving.current?.digest;
     const embedding = embedIsolatingRefusals(texts, {
-      batch: this.o.embedBatch(),
-      refusal: inputRefusal,
+      batch: endpoint.maxInputs,
+      refusal: (err) => endpoint.refusal(err),
       embed: async (batch) => {
         try {
-          const { vectors } = await this.o.embedder.embedPassages(batch);
+          const { vectors, model } = await endpoint.embedPassages(batch);
+          // The embedder swapped models since the plan: these vectors belong to no table we write; store pending.
+          if (model.digest !== expected) throw unavailable('the embedder now serves another model than the current one', 'embedder_model_changed');
           this.o.metrics.embedderCalls.inc({ role: 'passage', outcome: 'ok' });
           return vectors;
         } catch (err) {

@@ -16,8 +16,6 @@ export interface EmbedderClientOptions {
   passageTimeoutMs: number;
   breakerFailures: number;
   breakerHalfOpenMs: number;
-  /** Width of the vector column; a model of another width is refused, not stored. */
-  expectedDimensions: number;
   credentials?: grpc.ChannelCredentials;
   channelOptions?: grpc.ChannelOptions;
   /** Longest wait between reconnect attempts to an embedder that is down (default 1 s; grpc-js alone: 120 s). */
@@ -141,7 +139,7 @@ export class EmbedderClient {
       client.info({}, new grpc.Metadata(), { deadline }, done),
     ).then((info) => {
       this.lastInfo = info;
-      if (info.model) this.lastFingerprint = this.compatible(info.model);
+      if (info.model) this.lastFingerprint = info.model;
       return info;
     });
   }
@@ -158,25 +156,8 @@ export class EmbedderClient {
     if (!res.model || res.embeddings.length !== texts.length) {
       throw unavailable('embedder answered without vectors or fingerprint', 'embedder_bad_answer');
     }
-    this.lastFingerprint = this.compatible(res.model);
+    this.lastFingerprint = res.model;
     return { vectors: res.embeddings.map((e) => e.values), fingerprint: res.model };
-  }
-
-  /**
-   * A model of another width than the vector column is a deployment mistake,
-   * not an outage of one call: refuse its vectors (documents stay pending,
-   * searches degrade to keyword) with a message that says what to change.
-   */
-  private compatible(model: ModelFingerprint): ModelFingerprint {
-    if (model.dimensions !== this.options.expectedDimensions) {
-      this.lastFingerprint = undefined;
-      logger.error({ modelDims: model.dimensions, columnDims: this.options.expectedDimensions, modelId: model.modelId }, 'embedder model width differs from EMBEDDING_DIMENSIONS');
-      throw unavailable(
-        `embedder model ${model.modelId} has ${model.dimensions} dimensions but the index stores ${this.options.expectedDimensions} (EMBEDDING_DIMENSIONS)`,
-        'dimensions_mismatch',
-      );
-    }
-    return model;
   }
 
   private async guarded<T>(

@@ -1,22 +1,38 @@
+import { invalidArgument } from '../../../../shared/errors.js';
 import { unary } from '../../../../shared/grpc/status.js';
 import {
   Fusion,
+  InteractionKind,
   SearchMode,
   SearchService,
   type DeleteRequest,
   type DeleteResponse,
+  type ForgetUserRequest,
+  type ForgetUserResponse,
   type GetRequest,
   type GetResponse,
+  type Hit,
+  type RecommendRequest,
+  type RecommendResponse,
+  type RecordInteractionsRequest,
+  type RecordInteractionsResponse,
   type SearchRequest,
   type SearchResponse,
   type SearchServer,
+  type SimilarUsersRequest,
+  type SimilarUsersResponse,
   type StatsRequest,
   type StatsResponse,
   type UpsertRequest,
   type UpsertResponse,
 } from '../../../../shared/generated/polysearch/search/v1/search.js';
 import type { DocumentCore } from '../core/document-core.js';
+import type { InteractionsCore } from '../core/personalization/interactions-core.js';
+import type { SignalKind } from '../core/personalization/signals.js';
+import type { ModelDirectory } from '../core/rotation/model-directory.js';
+import type { Candidate } from '../core/search/ports.js';
 import type { FusionMethod, Mode, SearchCore } from '../core/search-core.js';
+import { modelStatusOut } from './model-status.js';
 
 export { SearchService };
 
@@ -33,8 +49,44 @@ const MODE_OUT: Record<Mode, SearchMode> = {
 };
 const FUSION_OUT: Record<FusionMethod, Fusion> = { rrf: Fusion.FUSION_RRF, weighted: Fusion.FUSION_WEIGHTED };
 
+const KIND_IN: Partial<Record<InteractionKind, SignalKind>> = {
+  [InteractionKind.INTERACTION_KIND_RATING]: 'rating',
+  [InteractionKind.INTERACTION_KIND_LIKE]: 'like',
+  [InteractionKind.INTERACTION_KIND_DISLIKE]: 'dislike',
+  [InteractionKind.INTERACTION_KIND_CLICK]: 'click',
+};
+
+function kindIn(kind: InteractionKind, i: number): SignalKind {
+  const k = KIND_IN[kind];
+  if (!k) throw invalidArgument(`interactions[${i}].kind is required: RATING, LIKE, DISLIKE or CLICK`, 'bad_kind');
+  return k;
+}
+
+function hitOut(h: Candidate & { semanticScore?: number; keywordScore?: number; personalScore?: number }): Hit {
+  return {
+    id: h.id,
+    title: h.title,
+    snippet: h.snippet,
+    score: h.score,
+    semanticScore: h.semanticScore ?? 0,
+    keywordScore: h.keywordScore ?? 0,
+    metadata: h.metadata,
+    locale: h.locale,
+    sourceType: h.sourceType,
+    passageIndex: h.passageIndex,
+    personalScore: h.personalScore,
+  };
+}
+
+export interface SearchHandlerDeps {
+  search: SearchCore;
+  documents: DocumentCore;
+  interactions: InteractionsCore;
+  models: ModelDirectory;
+}
+
 /** Thin handlers: map the proto to core calls and the results back. */
-export function searchHandlers(search: SearchCore, documents: DocumentCore): SearchServer {
+export function searchHandlers({ search, documents, interactions, models }: SearchHandlerDeps): SearchServer {
   return {
     upsert: unary<UpsertRequest, UpsertResponse>(async (req) => documents.upsert(req.documents)),
     delete: unary<DeleteRequest, DeleteResponse>(async (req) => ({ deleted: await documents.delete(req.tenantId, req.ids) })),
@@ -66,20 +118,13 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
         efSearch: req.efSearch,
         fusion: req.fusion === Fusion.FUSION_WEIGHTED ? 'weighted' : 'rrf',
         semanticWeight: req.semanticWeight,
+        userId: req.userId,
+        personalizationWeight: req.personalizationWeight,
       });
       return {
-        hits: out.hits.map((h) => ({
-          id: h.id,
-          title: h.title,
-          snippet: h.snippet,
-          score: h.score,
-          semanticScore: h.semanticScore,
-          keywordScore: h.keywordScore,
-          metadata: h.metadata,
-          locale: h.locale,
-          sourceType: h.sourceType,
-          passageIndex: h.passageIndex,
-        })),
+        hits: out.hits.map(hitOut),
+        personalized: out.personalized,
+        notes: out.notes,
         modeUsed: MODE_OUT[out.modeUsed],
         degraded: out.degraded,
         degradedReason: out.degradedReason,
@@ -91,7 +136,9 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
     }),
     stats: unary<StatsRequest, StatsResponse>(async (req) => {
       const s = await documents.stats(req.tenantId);
+      const rotation = await models.status();
       return {
+        models: rotation.models.map(modelStatusOut),
         tenants: s.tenants.map((t) => ({
           tenantId: t.tenantId,
           documents: t.documents,
@@ -101,9 +148,33 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
         })),
         pendingPassages: s.pendingPassages,
         fingerprint: s.fingerprint,
-        stalePassages: s.stalePassages,
+        // Vectors of another model are kept per model now (see models); nothing is stale in place.
+        stalePassages: 0,
         failedPassages: s.failedPassages,
       };
     }),
+    recordInteractions: unary<RecordInteractionsRequest, RecordInteractionsResponse>(async (req) => {
+      const out = await interactions.record({
+        tenantId: req.tenantId,
+        userId: req.userId,
+        interactions: req.interactions.map((i, n) => ({
+          documentId: i.documentId,
+          kind: kindIn(i.kind, n),
+          rating: i.rating,
+          weight: i.weight,
+          at: i.at ? i.at.getTime() : undefined,
+        })),
+      });
+      return { recorded: out.recorded, tasteVectors: out.tastes };
+    }),
+    recommend: unary<RecommendRequest, RecommendResponse>(async (req) => {
+      const out = await interactions.recommend({ tenantId: req.tenantId, userId: req.userId, limit: req.limit, locale: req.locale, filters: req.filters });
+      return { hits: out.hits.map(hitOut), note: out.note };
+    }),
+    similarUsers: unary<SimilarUsersRequest, SimilarUsersResponse>(async (req) => {
+      const out = await interactions.similarUsers({ tenantId: req.tenantId, userId: req.userId, limit: req.limit });
+      return { users: out.users, note: out.note };
+    }),
+    forgetUser: unary<ForgetUserRequest, ForgetUserResponse>(async (req) => interactions.forget({ tenantId: req.tenantId, userId: req.userId })),
   };
 }

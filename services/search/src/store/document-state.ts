@@ -1,6 +1,7 @@
 import { chunkDocument, type Passage } from '../passages/chunker.js';
 import type { Queryable } from './db.js';
 import { docKey, normalizeBatch, sameMetadata, type DocumentInput, type NormalizedDocument } from './document-input.js';
+import { vectorTable } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
 
 /** What the store holds for a document, as far as upsert decisions need it. */
@@ -9,10 +10,8 @@ export interface StoredState {
   sourceType: string;
   metadata: Record<string, string>;
   passages: number;
-  /** Passages waiting for an embedding (not those the embedder refused: they wait for new content). */
+  /** Passages without a vector of the current model (not those the embedder refused: they wait for new content). */
   pending: number;
-  /** Embedded passages whose fingerprint differs from the current one (0 when it is unknown). */
-  stale: number;
 }
 
 /**
@@ -34,26 +33,23 @@ export function classify(doc: NormalizedDocument, stored: StoredState | undefine
   }
   return {
     kind: 'same',
-    needsEmbedding: stored.pending > 0 || stored.stale > 0,
+    needsEmbedding: stored.pending > 0,
     rowChanged: stored.sourceType !== doc.sourceType || !sameMetadata(stored.metadata, doc.metadata),
   };
 }
 
-/** Empty fingerprint means "not known yet" (the embedder was never reached). */
-export function knownFingerprint(fingerprint: string | null | undefined): string | null {
-  return fingerprint === undefined || fingerprint === null || fingerprint === '' ? null : fingerprint;
-}
-
 /**
- * Loads the stored state of the batch's documents. With `lock`, the document
- * rows are locked FOR UPDATE in (tenant_id, id) order, so concurrent batches
- * touching the same documents serialize instead of deadlocking.
+ * Loads the stored state of the batch's documents, counting pending passages
+ * against the current model (`modelKey`; null when no model is known yet:
+ * every passage counts as pending). With `lock`, the document rows are locked
+ * FOR UPDATE in (tenant_id, id) order, so concurrent batches touching the
+ * same documents serialize instead of deadlocking.
  */
 export async function loadStoredState(
   ctx: StoreContext,
   q: Queryable,
   docs: readonly NormalizedDocument[],
-  fingerprint: string | null,
+  modelKey: number | null,
   lock: boolean,
 ): Promise<Map<string, StoredState>> {
   const state = new Map<string, StoredState>();
@@ -75,24 +71,30 @@ export async function loadStoredState(
       metadata: r.metadata ?? {},
       passages: 0,
       pending: 0,
-      stale: 0,
     });
   }
   if (state.size === 0) return state;
-  const counts = await q.query<{ tenant_id: string; doc_id: string; passages: number; pending: number; stale: number }>(
+  const withModel = modelKey !== null;
+  const counts = await q.query<{ tenant_id: string; doc_id: string; passages: number; pending: number }>(
     `SELECT p.tenant_id, p.doc_id,
             count(*)::int AS passages,
-            count(*) FILTER (WHERE p.embedding IS NULL AND p.embed_error IS NULL)::int AS pending,
-            count(*) FILTER (WHERE p.embedding IS NOT NULL AND $3::text IS NOT NULL
-                               AND p.fingerprint IS DISTINCT FROM $3::text)::int AS stale
+            ${
+              withModel
+                ? `count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ${vectorTable(ctx.s, modelKey)} v
+                                                       WHERE v.tenant_id = p.tenant_id AND v.doc_id = p.doc_id AND v.idx = p.idx)
+                                      AND NOT EXISTS (SELECT 1 FROM ${ctx.s}.embed_jobs j
+                                                       WHERE j.model = $3 AND j.tenant_id = p.tenant_id AND j.doc_id = p.doc_id
+                                                         AND j.idx = p.idx AND j.failed_reason IS NOT NULL))::int`
+                : 'count(*)::int'
+            } AS pending
        FROM ${ctx.s}.passages p
        JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, id) ON p.tenant_id = k.tenant_id AND p.doc_id = k.id
       GROUP BY p.tenant_id, p.doc_id`,
-    [tenants, ids, fingerprint],
+    withModel ? [tenants, ids, modelKey] : [tenants, ids],
   );
   for (const r of counts.rows) {
     const s = state.get(docKey(r.tenant_id, r.doc_id));
-    if (s) Object.assign(s, { passages: Number(r.passages), pending: Number(r.pending), stale: Number(r.stale) });
+    if (s) Object.assign(s, { passages: Number(r.passages), pending: Number(r.pending) });
   }
   return state;
 }
@@ -114,14 +116,9 @@ export interface UpsertPlanItem {
  * transaction, then calls upsertDocuments with the vectors (aligned with the
  * input order). Items are in input order.
  */
-export async function planUpsert(
-  ctx: StoreContext,
-  input: readonly DocumentInput[],
-  fingerprint: string | null | undefined,
-): Promise<UpsertPlanItem[]> {
+export async function planUpsert(ctx: StoreContext, input: readonly DocumentInput[], modelKey: number | null): Promise<UpsertPlanItem[]> {
   const docs = normalizeBatch(input);
-  const fp = knownFingerprint(fingerprint);
-  const state = await loadStoredState(ctx, ctx.db, docs, fp, false);
+  const state = await loadStoredState(ctx, ctx.db, docs, modelKey, false);
   return docs.map((doc) => {
     const c = classify(doc, state.get(docKey(doc.tenantId, doc.id)));
     return {

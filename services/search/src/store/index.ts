@@ -7,7 +7,7 @@ export * from './store-context.js';
 export * from './document-input.js';
 export { planUpsert, type UpsertPlanItem, type StoredState } from './document-state.js';
 export * from './documents.js';
-export * from './index-documents.js';
+
 export * from './backfill.js';
 export * from './stats.js';
 export * from './search-queries.js';

@@ -3,6 +3,7 @@ import { logger } from '../../../../shared/logger.js';
 import type { Db, Queryable } from './db.js';
 import { sqlState } from './db-errors.js';
 import { quoteIdent } from './identifiers.js';
+import { modelTableStatements, vectorTable } from './model-tables.js';
 
 const log = logger.child({ component: 'search-migrations' });
 
@@ -37,6 +38,8 @@ interface Migration {
   version: number;
   name: string;
   statements(p: MigrationParams): string[];
+  /** Steps that depend on the data (run after `statements`, in the same transaction). */
+  run?(tx: Queryable, p: MigrationParams): Promise<void>;
 }
 
 /** Append-only: never edit an applied migration, add a new version. */
@@ -97,6 +100,92 @@ const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE ${s}.passages ADD CONSTRAINT passages_set_aside_without_vector
          CHECK (embed_error IS NULL OR embedding IS NULL) NOT VALID`,
     ],
+  },
+  {
+    // Vectors move out of `passages` into one table per model (vectors_<key>,
+    // typed to that model's width, created when the model is first seen), so
+    // models of different widths live side by side and a rotation builds the
+    // next model's vectors beside the current ones. The queue of passages
+    // waiting for (or refused by) a model moves to embed_jobs. Existing
+    // vectors are copied into a table per fingerprint; set-aside passages are
+    // simply retried (the embedder will refuse them again, with its reason).
+    // A one-off, in one transaction: ~N seconds per million passages (see
+    // README, "Upgrading").
+    version: 3,
+    name: 'per_model_vectors',
+    statements: ({ s }) => [
+      `CREATE TABLE ${s}.tenants (
+         key       integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         tenant_id text NOT NULL UNIQUE
+       )`,
+      `CREATE TABLE ${s}.models (
+         key        integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         digest     text        NOT NULL UNIQUE,
+         model_id   text        NOT NULL DEFAULT '',
+         profile    text        NOT NULL DEFAULT '',
+         dimensions integer     NOT NULL CHECK (dimensions BETWEEN 1 AND 2000),
+         fixture    boolean     NOT NULL DEFAULT false,
+         created_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE TABLE ${s}.serving (
+         id             boolean     PRIMARY KEY DEFAULT true CHECK (id),
+         current_model  integer     REFERENCES ${s}.models (key),
+         next_model     integer     REFERENCES ${s}.models (key),
+         previous_model integer     REFERENCES ${s}.models (key) ON DELETE SET NULL,
+         auto_cutover   boolean     NOT NULL DEFAULT true,
+         generation     bigint      NOT NULL DEFAULT 0,
+         changed_at     timestamptz NOT NULL DEFAULT now()
+       )`,
+      `INSERT INTO ${s}.serving DEFAULT VALUES`,
+      `CREATE TABLE ${s}.embed_jobs (
+         model            integer     NOT NULL REFERENCES ${s}.models (key) ON DELETE CASCADE,
+         tenant_id        text        NOT NULL,
+         doc_id           text        NOT NULL,
+         idx              integer     NOT NULL,
+         failed_reason    text,
+         failed_at        timestamptz,
+         claim_expires_at timestamptz,
+         PRIMARY KEY (model, tenant_id, doc_id, idx),
+         FOREIGN KEY (tenant_id, doc_id, idx) REFERENCES ${s}.passages (tenant_id, doc_id, idx) ON DELETE CASCADE
+       )`,
+      `CREATE INDEX embed_jobs_pending_idx ON ${s}.embed_jobs (model, claim_expires_at) WHERE failed_reason IS NULL`,
+      `CREATE INDEX embed_jobs_passage_idx ON ${s}.embed_jobs (tenant_id, doc_id, idx)`,
+      `CREATE TABLE ${s}.interactions (
+         tenant_id text             NOT NULL,
+         user_id   text             NOT NULL,
+         doc_id    text             NOT NULL,
+         kind      text             NOT NULL CHECK (kind IN ('rating', 'like', 'dislike', 'click')),
+         value     double precision NOT NULL,
+         weight    double precision NOT NULL,
+         at        timestamptz      NOT NULL,
+         PRIMARY KEY (tenant_id, user_id, doc_id, kind),
+         FOREIGN KEY (tenant_id, doc_id) REFERENCES ${s}.documents (tenant_id, id) ON DELETE CASCADE
+       )`,
+      `INSERT INTO ${s}.tenants (tenant_id) SELECT DISTINCT tenant_id FROM ${s}.documents ORDER BY 1`,
+    ],
+    async run(tx, { s }) {
+      const { rows } = await tx.query<{ fingerprint: string; dims: number }>(
+        `SELECT fingerprint, max(vector_dims(embedding))::int AS dims FROM ${s}.passages
+          WHERE embedding IS NOT NULL AND fingerprint IS NOT NULL GROUP BY fingerprint ORDER BY count(*) DESC`,
+      );
+      for (const r of rows) {
+        const key = Number(
+          (await tx.query<{ key: number }>(`INSERT INTO ${s}.models (digest, dimensions) VALUES ($1, $2) RETURNING key`, [r.fingerprint, r.dims])).rows[0].key,
+        );
+        for (const statement of modelTableStatements(s, key, Number(r.dims))) await tx.query(statement);
+        await tx.query(
+          `INSERT INTO ${vectorTable(s, key)} (tenant_id, doc_id, idx, tenant_key, embedding, embedded_at)
+           SELECT p.tenant_id, p.doc_id, p.idx, t.key, p.embedding, coalesce(p.embedded_at, now())
+             FROM ${s}.passages p JOIN ${s}.tenants t ON t.tenant_id = p.tenant_id
+            WHERE p.fingerprint = $1 AND p.embedding IS NOT NULL`,
+          [r.fingerprint],
+        );
+      }
+      await tx.query(`ALTER TABLE ${s}.passages DROP CONSTRAINT IF EXISTS passages_set_aside_without_vector`);
+      for (const column of ['embedding', 'fingerprint', 'embedded_at', 'claim_expires_at', 'embed_error', 'embed_failed_at']) {
+        await tx.query(`ALTER TABLE ${s}.passages DROP COLUMN ${column}`);
+      }
+    },
   },
 ];
 
@@ -159,11 +248,10 @@ export async function migrate(db: Db, options: MigrationOptions): Promise<Migrat
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements(params)) await tx.query(statement);
+      await migration.run?.(tx, params);
       await tx.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
       newlyApplied.push(migration.version);
     }
-    await assertDims(tx, options.schema, params.dims);
-    await warnOnIndexParams(tx, options.schema, params);
     return newlyApplied;
   });
 
@@ -172,47 +260,6 @@ export async function migrate(db: Db, options: MigrationOptions): Promise<Migrat
     applied.length > 0 ? 'search schema migrated' : 'search schema up to date',
   );
   return { schema: options.schema, dims: params.dims, applied, vectorVersion };
-}
-
-/** The configured dimensions must match the column: vectors of another size cannot be stored or compared. */
-async function assertDims(tx: Queryable, schema: string, dims: number): Promise<void> {
-  const { rows } = await tx.query<{ typmod: number }>(
-    `SELECT a.atttypmod AS typmod
-       FROM pg_attribute a
-       JOIN pg_class c ON c.oid = a.attrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = 'passages' AND a.attname = 'embedding' AND NOT a.attisdropped`,
-    [schema],
-  );
-  const existing = rows.length > 0 ? Number(rows[0].typmod) : undefined;
-  if (existing === undefined) throw failedPrecondition(`schema "${schema}" has no passages.embedding column`, 'schema_broken');
-  if (existing !== dims) {
-    throw failedPrecondition(
-      `schema "${schema}" stores ${existing}-dimensional embeddings but the service is configured for ${dims}: ` +
-        `use the model the schema was built with, or point the service at a new schema and re-index`,
-      'embedding_dims_mismatch',
-    );
-  }
-}
-
-/** HNSW build parameters only apply when the index is built; say so when the config asks for others. */
-async function warnOnIndexParams(tx: Queryable, schema: string, p: MigrationParams): Promise<void> {
-  const { rows } = await tx.query<{ options: string[] | string | null }>(
-    `SELECT c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = 'passages_embedding_hnsw_idx'`,
-    [schema],
-  );
-  const raw = rows[0]?.options;
-  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : [];
-  const built = Object.fromEntries(list.map((o) => o.split('=') as [string, string]));
-  const m = Number(built.m ?? DEFAULT_HNSW_M);
-  const efConstruction = Number(built.ef_construction ?? DEFAULT_HNSW_EF_CONSTRUCTION);
-  if (m !== p.m || efConstruction !== p.efConstruction) {
-    log.warn(
-      { schema, builtM: m, builtEfConstruction: efConstruction, configuredM: p.m, configuredEfConstruction: p.efConstruction },
-      'HNSW index was built with other parameters; REINDEX INDEX CONCURRENTLY to apply the configured ones',
-    );
-  }
 }
 
 /**

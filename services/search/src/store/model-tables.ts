@@ -28,7 +28,12 @@ export const MAX_INDEXED_DIMENSIONS = 2000;
  * users' taste vectors. `dims` comes from the embedder's fingerprint: the
  * column is typed, so a vector of another width cannot be stored by mistake.
  */
-export function modelTableStatements(s: string, key: number, dims: number): string[] {
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+}
+
+export function modelTableStatements(s: string, key: number, dims: number, hnsw: HnswParams = { m: 16, efConstruction: 64 }): string[] {
   if (!Number.isInteger(dims) || dims < 1 || dims > MAX_INDEXED_DIMENSIONS) {
     throw invalidArgument(`a model of ${dims} dimensions cannot be indexed (pgvector HNSW allows 1..${MAX_INDEXED_DIMENSIONS})`, 'model_too_wide');
   }
@@ -45,6 +50,9 @@ export function modelTableStatements(s: string, key: number, dims: number): stri
        PRIMARY KEY (tenant_id, doc_id, idx),
        FOREIGN KEY (tenant_id, doc_id, idx) REFERENCES ${s}.passages (tenant_id, doc_id, idx) ON DELETE CASCADE
      )`,
+    `CREATE INDEX IF NOT EXISTS vectors_${key}_hnsw_idx ON ${v}
+       USING hnsw (embedding vector_cosine_ops) WITH (m = ${Math.trunc(hnsw.m)}, ef_construction = ${Math.trunc(hnsw.efConstruction)})`,
+    `CREATE INDEX IF NOT EXISTS vectors_${key}_tenant_idx ON ${v} (tenant_key)`,
     `CREATE TABLE IF NOT EXISTS ${t} (
        tenant_id  text        NOT NULL,
        user_id    text        NOT NULL,

@@ -1,6 +1,6 @@
 import { failedPrecondition } from '../../../../shared/errors.js';
 import type { Queryable } from './db.js';
-import { modelTableStatements, vectorTable } from './model-tables.js';
+import { modelTableStatements, tasteTable, vectorTable, type HnswParams } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
 
 /** A model whose vectors the store keeps, as registered from an embedder's fingerprint. */
@@ -19,6 +19,8 @@ export interface ServingState {
   current: ModelRow | undefined;
   next: ModelRow | undefined;
   previous: ModelRow | undefined;
+  /** False after a rollback: the next model then waits for an explicit cutover. */
+  autoCutover: boolean;
   /** Bumped by every change; a replica compares it to notice a cutover or rollback. */
   generation: number;
 }
@@ -77,25 +79,33 @@ export async function registerModel(ctx: StoreContext, m: Omit<ModelRow, 'key'>)
       [m.digest, m.modelId, m.profile, m.dimensions, m.fixture],
     );
     const model = toModel(rows[0]);
-    for (const statement of modelTableStatements(ctx.s, model.key, model.dimensions)) await tx.query(statement);
+    const hnsw: HnswParams = { m: ctx.hnswM ?? 16, efConstruction: ctx.hnswEfConstruction ?? 64 };
+    for (const statement of modelTableStatements(ctx.s, model.key, model.dimensions, hnsw)) await tx.query(statement);
     return model;
   });
 }
 
 export async function servingState(ctx: StoreContext, q: Queryable = ctx.db): Promise<ServingState> {
   const models = new Map((await listModels(ctx, q)).map((m) => [m.key, m]));
-  const { rows } = await q.query<{ current_model: number | null; next_model: number | null; previous_model: number | null; generation: number }>(
-    `SELECT current_model, next_model, previous_model, generation FROM ${ctx.s}.serving`,
+  const { rows } = await q.query<{ current_model: number | null; next_model: number | null; previous_model: number | null; auto_cutover: boolean; generation: number }>(
+    `SELECT current_model, next_model, previous_model, auto_cutover, generation FROM ${ctx.s}.serving`,
   );
   const r = rows[0];
   const pick = (key: number | null | undefined) => (key === null || key === undefined ? undefined : models.get(Number(key)));
-  return { current: pick(r?.current_model), next: pick(r?.next_model), previous: pick(r?.previous_model), generation: Number(r?.generation ?? 0) };
+  return {
+    current: pick(r?.current_model),
+    next: pick(r?.next_model),
+    previous: pick(r?.previous_model),
+    autoCutover: r?.auto_cutover ?? true,
+    generation: Number(r?.generation ?? 0),
+  };
 }
 
 export interface ServingChange {
   current: number | null;
   next: number | null;
   previous: number | null;
+  autoCutover: boolean;
 }
 
 /**
@@ -106,9 +116,9 @@ export interface ServingChange {
 export async function setServing(ctx: StoreContext, expectGeneration: number, change: ServingChange): Promise<boolean> {
   const { rowCount } = await ctx.db.query(
     `UPDATE ${ctx.s}.serving
-        SET current_model = $2, next_model = $3, previous_model = $4, generation = generation + 1, changed_at = now()
+        SET current_model = $2, next_model = $3, previous_model = $4, auto_cutover = $5, generation = generation + 1, changed_at = now()
       WHERE generation = $1`,
-    [expectGeneration, change.current, change.next, change.previous],
+    [expectGeneration, change.current, change.next, change.previous, change.autoCutover],
   );
   return rowCount === 1;
 }
@@ -137,7 +147,7 @@ export async function dropModel(ctx: StoreContext, modelKey: number): Promise<nu
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`polysearch:models:${ctx.schema}`]);
     const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${vectorTable(ctx.s, modelKey)}`);
     await tx.query(`DROP TABLE IF EXISTS ${vectorTable(ctx.s, modelKey)}`);
-    await tx.query(`DROP TABLE IF EXISTS ${ctx.s}.tastes_${modelKey}`);
+    await tx.query(`DROP TABLE IF EXISTS ${tasteTable(ctx.s, modelKey)}`);
     await tx.query(`DELETE FROM ${ctx.s}.models WHERE key = $1`, [modelKey]);
     return Number(rows[0]?.n ?? 0);
   });

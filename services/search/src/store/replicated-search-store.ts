@@ -1,9 +1,9 @@
 import type { Candidate, KeywordRetrieval, SemanticRetrieval } from '../core/search/ports.js';
-import type { PassageEmbedding } from './backfill.js';
+import type { BackfillResult, ClaimedPassage } from './backfill.js';
 import type { Db } from './db.js';
 import type { DocumentInput } from './document-input.js';
 import type { StoredDocument, UpsertOptions, UpsertResult } from './documents.js';
-import type { IndexDocumentsOptions, IndexDocumentsResult } from './index-documents.js';
+import type { PassageOutcome } from './passage-outcome.js';
 import type { RoutedDb } from './routed-db.js';
 import { SearchStore } from './search-store.js';
 import type { StoreStats } from './stats.js';
@@ -42,19 +42,15 @@ export class ReplicatedSearchStore extends SearchStore {
     return this.router.read(request.tenantId, (db) => this.on(db).keyword(request));
   }
 
-  override getDocument(tenantId: string, id: string): Promise<StoredDocument | null> {
-    return this.router.read(tenantId, (db) => this.on(db).getDocument(tenantId, id));
+  override getDocument(tenantId: string, id: string, modelKey: number | null): Promise<StoredDocument | null> {
+    return this.router.read(tenantId, (db) => this.on(db).getDocument(tenantId, id, modelKey));
   }
 
-  override stats(options: { tenantId?: string; fingerprint?: string | null } = {}): Promise<StoreStats> {
+  override stats(options: { tenantId?: string; modelKey: number | null }): Promise<StoreStats> {
     return this.router.read(options.tenantId || undefined, (db) => this.on(db).stats(options));
   }
 
   // --- writes (primary; the router remembers which tenants changed) -------------
-
-  override indexDocuments(docs: readonly DocumentInput[], options: IndexDocumentsOptions): Promise<IndexDocumentsResult> {
-    return this.noting(docs.map((d) => d.tenantId), () => super.indexDocuments(docs, options));
-  }
 
   override upsertDocuments(docs: readonly DocumentInput[], options: UpsertOptions = {}): Promise<UpsertResult> {
     return this.noting(docs.map((d) => d.tenantId), () => super.upsertDocuments(docs, options));
@@ -64,8 +60,8 @@ export class ReplicatedSearchStore extends SearchStore {
     return this.noting([tenantId], () => super.deleteDocuments(tenantId, ids));
   }
 
-  override storePassageEmbeddings(items: readonly PassageEmbedding[], fingerprint: string): Promise<{ stored: number; skipped: number }> {
-    return this.noting(items.map((i) => i.tenantId), () => super.storePassageEmbeddings(items, fingerprint));
+  override storeBackfilled(model: { key: number; dimensions: number }, items: readonly (ClaimedPassage & { outcome: PassageOutcome })[]): Promise<BackfillResult> {
+    return this.noting(items.map((i) => i.tenantId), () => super.storeBackfilled(model, items));
   }
 
   /**

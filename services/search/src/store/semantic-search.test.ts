@@ -17,8 +17,8 @@ describe('semantic search (3 dimensions)', () => {
   const vectors = [[[1, 0, 0]], [[0.8, 0.6, 0]], [[0, 1, 0]]];
 
   beforeAll(async () => {
-    t = await openTestStore({ dims: 3 });
-    await t.store.upsertDocuments(docs, { fingerprint: FP, embeddings: vectors });
+    t = await openTestStore({ dims: 3, digests: [FP, 'fp:other'] });
+    await t.store.upsertDocuments(docs, { model: t.models[FP], embeddings: vectors });
   });
   afterAll(() => t.cleanup());
 
@@ -83,7 +83,7 @@ describe('semantic search over long documents', () => {
     t = await openTestStore({ dims: DIMS });
     const others: DocumentInput[] = Array.from({ length: 20 }, (_, i) => ({ tenantId: 't1', id: `o${i}`, content: `other ${i}` }));
     await t.store.upsertDocuments([long, ...others], {
-      fingerprint: FP,
+      model: t.model,
       embeddings: [vectors, ...others.map(() => [randomVector(rng, DIMS)])],
     });
   });
@@ -128,7 +128,7 @@ describe('filtered semantic search through the HNSW index', () => {
       vecs.push([randomVector(rng, DIMS)]);
     }
     for (let i = 0; i < TOTAL; i += 500) {
-      await t.store.upsertDocuments(docs.slice(i, i + 500), { fingerprint: FP, embeddings: vecs.slice(i, i + 500) });
+      await t.store.upsertDocuments(docs.slice(i, i + 500), { model: t.model, embeddings: vecs.slice(i, i + 500) });
     }
     await t.testDb.db.query(`ANALYZE "${t.testDb.schema}".passages`);
     await t.testDb.db.query(`ANALYZE "${t.testDb.schema}".documents`);
@@ -152,17 +152,17 @@ describe('filtered semantic search through the HNSW index', () => {
       await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
       const { sql, values } = buildSemanticQuery(
         t.store.ctx,
-        { tenantId, vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(filters), fingerprint: FP },
+        { tenantId, vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(filters), modelKey: t.model.key },
         limit * 4,
         limit + 1,
       );
       return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, values);
     });
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(plan).toContain('passages_embedding_hnsw_idx');
+    expect(plan).toContain(`vectors_${t.model.key}_hnsw_idx`);
 
     const request = { tenantId, vector: query, model: testModel(FP, DIMS), filters: filtersOf(filters), depth: limit, efSearch: undefined };
-    const hits = await forcingIndex((tx) => semanticCandidatesIn(t.store.ctx, tx, request));
+    const hits = await forcingIndex((tx) => semanticCandidatesIn(t.store.ctx, tx, request, t.model.key));
     expect(hits).toHaveLength(limit);
     const scores = hits.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
@@ -179,7 +179,7 @@ describe('filtered semantic search through the HNSW index', () => {
       await tx.query(`SELECT set_config('hnsw.iterative_scan', 'off', true), set_config('hnsw.ef_search', '40', true)`);
       const { sql, values } = buildSemanticQuery(
         t.store.ctx,
-        { tenantId: 'small', vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(), fingerprint: FP },
+        { tenantId: 'small', vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(), modelKey: t.model.key },
         40,
         11,
       );

@@ -2,6 +2,7 @@ import type { SemanticRetrieval } from '../core/search/ports.js';
 import type { SearchFilters } from '../core/search/query.js';
 import type { Queryable } from './db.js';
 import { filterConditions, SqlParams, toCandidate, type HitRow } from './search-queries.js';
+import { vectorTable } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
 import { assertNonZero, toVectorLiteral } from './vector-codec.js';
 
@@ -15,34 +16,31 @@ interface SemanticRow extends HitRow {
 }
 
 /**
- * The nearest passages of the tenant under the filters (HNSW index scan,
- * `ORDER BY embedding <=> $q LIMIT $k`), then the best passage per document,
- * re-sorted by distance in an outer query — pgvector's recipe for iterative
- * scans in relaxed order. Score = 1 - cosine distance.
+ * The nearest passages of the tenant under the filters among the vectors of
+ * one model (its own table, vectors_<key>; HNSW index scan, `ORDER BY
+ * embedding <=> $q LIMIT $k`), then the best passage per document, re-sorted
+ * by distance in an outer query — pgvector's recipe for iterative scans in
+ * relaxed order. Score = 1 - cosine distance. The documents table is joined
+ * in the scan only when a filter needs it.
  */
 export function buildSemanticQuery(
   ctx: StoreContext,
-  params: { tenantId: string; vectorLiteral: string; filters: SearchFilters; fingerprint: string },
+  params: { tenantId: string; vectorLiteral: string; filters: SearchFilters; modelKey: number },
   candidates: number,
   rowsWanted: number,
 ): { sql: string; values: unknown[] } {
   const p = new SqlParams();
   const tenant = p.add(params.tenantId);
   const q = p.add(params.vectorLiteral);
-  const where = [
-    `p.tenant_id = ${tenant}`,
-    `d.tenant_id = ${tenant}`,
-    'p.embedding IS NOT NULL',
-    `p.fingerprint = ${p.add(params.fingerprint)}::text`,
-    ...filterConditions(p, params.filters),
-  ];
+  const docFilters = filterConditions(p, params.filters);
+  const where = [`v.tenant_id = ${tenant}`, ...(docFilters.length > 0 ? [`d.tenant_id = ${tenant}`, ...docFilters] : [])];
+  const join = docFilters.length > 0 ? `\n        JOIN ${ctx.s}.documents d ON d.tenant_id = v.tenant_id AND d.id = v.doc_id` : '';
   const sql = `
     WITH nearest AS MATERIALIZED (
-      SELECT p.doc_id, p.idx, p.embedding <=> ${q}::vector AS distance
-        FROM ${ctx.s}.passages p
-        JOIN ${ctx.s}.documents d ON d.tenant_id = p.tenant_id AND d.id = p.doc_id
+      SELECT v.doc_id, v.idx, v.embedding <=> ${q}::vector AS distance
+        FROM ${vectorTable(ctx.s, params.modelKey)} v${join}
        WHERE ${where.join('\n         AND ')}
-       ORDER BY p.embedding <=> ${q}::vector
+       ORDER BY v.embedding <=> ${q}::vector
        LIMIT ${p.add(candidates)}
     ), best AS (
       SELECT DISTINCT ON (doc_id) doc_id, idx, distance FROM nearest ORDER BY doc_id, distance, idx
@@ -59,8 +57,8 @@ export function buildSemanticQuery(
 }
 
 /** Semantic retrieval in its own transaction (needed for the transaction-local hnsw settings). */
-export function semanticCandidates(ctx: StoreContext, request: SemanticRetrieval) {
-  return ctx.db.transaction((tx) => semanticCandidatesIn(ctx, tx, request));
+export function semanticCandidates(ctx: StoreContext, request: SemanticRetrieval, modelKey: number) {
+  return ctx.db.transaction((tx) => semanticCandidatesIn(ctx, tx, request, modelKey));
 }
 
 /**
@@ -73,12 +71,12 @@ export function semanticCandidates(ctx: StoreContext, request: SemanticRetrieval
  * (documents with many close passages), the candidate pool grows and the
  * query repeats.
  */
-export async function semanticCandidatesIn(ctx: StoreContext, tx: Queryable, request: SemanticRetrieval) {
+export async function semanticCandidatesIn(ctx: StoreContext, tx: Queryable, request: SemanticRetrieval, modelKey: number) {
   const params = {
     tenantId: request.tenantId,
-    vectorLiteral: toVectorLiteral(assertNonZero(request.vector, 'query vector'), ctx.dims, 'query vector'),
+    vectorLiteral: toVectorLiteral(assertNonZero(request.vector, 'query vector'), request.model.dimensions, 'query vector'),
     filters: request.filters,
-    fingerprint: request.model.digest,
+    modelKey,
   };
   await tx.query(
     `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),

@@ -2,14 +2,11 @@ import { invalidArgument } from '../../../../shared/errors.js';
 import { resolveChunkerOptions, type ChunkerOptions } from '../passages/chunker.js';
 import type { Db } from './db.js';
 import { quoteIdent } from './identifiers.js';
-import { DEFAULT_DIMS } from './migrations.js';
 
 /** Knobs the service passes (from its environment) to every store function. */
 export interface StoreConfig {
   /** Schema of the search tables; /^[a-z_][a-z0-9_]{0,62}$/ (default "polysearch"). */
   schema?: string;
-  /** Embedding dimensions (default 384, multilingual-e5-small). */
-  dims?: number;
   /** HNSW build parameters, used by migrations when the index is created. */
   hnswM?: number;
   hnswEfConstruction?: number;
@@ -25,7 +22,6 @@ export interface StoreContext {
   readonly schema: string;
   /** Quoted schema, safe to interpolate: `${ctx.s}.documents`. */
   readonly s: string;
-  readonly dims: number;
   readonly efSearch: number;
   readonly maxScanTuples: number;
   readonly hnswM: number | undefined;
@@ -52,13 +48,10 @@ export function createStoreContext(db: Db, config: StoreConfig = {}): StoreConte
   if (!Number.isInteger(maxScanTuples) || maxScanTuples < 1) {
     throw invalidArgument('maxScanTuples must be a positive integer', 'invalid_store_config');
   }
-  const dims = config.dims ?? DEFAULT_DIMS;
-  if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw invalidArgument('dims must be an integer in 1..2000', 'invalid_store_config');
   return Object.freeze({
     db,
     schema,
     s: quoteIdent(schema),
-    dims,
     efSearch,
     maxScanTuples,
     hnswM: config.hnswM,

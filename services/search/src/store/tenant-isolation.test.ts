@@ -37,7 +37,7 @@ describe('tenant isolation (seeded property test)', () => {
     }
     // Half embedded, half pending: both states must stay isolated.
     const half = Math.floor(docs.length / 2);
-    await t.store.upsertDocuments(docs.slice(0, half), { fingerprint: 'fp', embeddings: docs.slice(0, half).map(() => [randomVector(rng, DIMS)]) });
+    await t.store.upsertDocuments(docs.slice(0, half), { model: t.model, embeddings: docs.slice(0, half).map(() => [randomVector(rng, DIMS)]) });
     await t.store.upsertDocuments(docs.slice(half));
   });
   afterAll(() => t.cleanup());
@@ -65,7 +65,7 @@ describe('tenant isolation (seeded property test)', () => {
       const semantic = rng() < 0.5;
       const request = { tenantId, filters: filtersOf(filters), depth: 20 };
       const hits = semantic
-        ? await t.store.semantic({ ...request, vector: randomVector(rng, DIMS), model: testModel('fp', DIMS), efSearch: undefined })
+        ? await t.store.semantic({ ...request, vector: randomVector(rng, DIMS), model: testModel(t.model.digest, DIMS), efSearch: undefined })
         : await t.store.keyword({ ...request, text: `${pick(WORDS)} OR ${pick(WORDS)}` });
       for (const hit of hits) {
         const doc = byKey.get(`${tenantId}/${hit.id}`);
@@ -84,13 +84,13 @@ describe('tenant isolation (seeded property test)', () => {
   it('get, delete and stats are scoped by tenant', async () => {
     const sample = docs.find((d) => docs.some((o) => o.id === d.id && o.tenantId !== d.tenantId))!;
     const other = docs.find((o) => o.id === sample.id && o.tenantId !== sample.tenantId)!;
-    expect((await t.store.getDocument(sample.tenantId, sample.id))?.document.title).toBe(`${sample.tenantId} ${sample.id}`);
-    expect(await t.store.getDocument('hooli', sample.id)).toBeNull();
+    expect((await t.store.getDocument(sample.tenantId, sample.id, null))?.document.title).toBe(`${sample.tenantId} ${sample.id}`);
+    expect(await t.store.getDocument('hooli', sample.id, null)).toBeNull();
     expect(await t.store.deleteDocuments('hooli', [sample.id])).toBe(0);
     expect(await t.store.deleteDocuments(sample.tenantId, [sample.id])).toBe(1);
-    expect((await t.store.getDocument(other.tenantId, other.id))?.document.title).toBe(`${other.tenantId} ${other.id}`);
+    expect((await t.store.getDocument(other.tenantId, other.id, null))?.document.title).toBe(`${other.tenantId} ${other.id}`);
 
-    const stats = await t.store.stats({ tenantId: other.tenantId });
+    const stats = await t.store.stats({ tenantId: other.tenantId, modelKey: t.model.key });
     expect(stats.tenants.map((s) => s.tenantId)).toEqual([other.tenantId]);
     expect(stats.tenants[0].documents).toBe(docs.filter((d) => d.tenantId === other.tenantId).length);
   });

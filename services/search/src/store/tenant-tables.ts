@@ -11,10 +11,22 @@
  * Add a table here when a migration creates one: by name, or by pattern for
  * tables created per model or per tenant (e.g. /^passage_vectors_/).
  */
-export const TENANT_SCOPED_TABLES: readonly (string | RegExp)[] = ['documents', 'passages'];
+export const TENANT_SCOPED_TABLES: readonly (string | RegExp)[] = [
+  'documents',
+  'passages',
+  'embed_jobs',
+  'interactions',
+  // One per model: its passage vectors and its users' taste vectors.
+  /^vectors_\d+$/,
+  /^tastes_\d+$/,
+];
 
-/** Tables without a tenant: bookkeeping that every tenant shares (a reference or coordinator-local table on Citus). */
-export const SHARED_TABLES: readonly (string | RegExp)[] = ['schema_migrations'];
+/**
+ * Tables every tenant shares: bookkeeping without tenant rows, and `tenants`
+ * (one small row per tenant mapping its id to the integer key its HNSW index
+ * is named by) — reference tables on Citus, replicated to every node.
+ */
+export const SHARED_TABLES: readonly (string | RegExp)[] = ['schema_migrations', 'models', 'serving', 'tenants'];
 
 const matches = (list: readonly (string | RegExp)[], table: string) =>
   list.some((entry) => (typeof entry === 'string' ? entry === table : entry.test(table)));

@@ -1,6 +1,7 @@
 import type { Passage } from '../passages/chunker.js';
 import type { Queryable } from './db.js';
 import { docKey, type NormalizedDocument } from './document-input.js';
+import { vectorTable } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
 
 /** Rows per multi-row statement; bounds the size of one bind message. */
@@ -63,46 +64,25 @@ export async function deletePassagesOf(ctx: StoreContext, tx: Queryable, docs: r
 export interface PassageRow {
   doc: NormalizedDocument;
   passage: Passage;
-  /** pgvector text form, or null to store the passage without a vector. */
-  embedding: string | null;
-  /** Why the embedder refused this passage (it is set aside); null when it has a vector or is pending. */
-  embedError: string | null;
 }
 
 /**
  * Inserts passages with their keyword index: the document title (weight A)
  * and the chunk (weight B), both in the document's text search configuration
  * (bound as a parameter and cast to regconfig). The title is read from the
- * document row written earlier in the same transaction.
+ * document row written earlier in the same transaction. Vectors live in the
+ * per-model tables (insertVectors); a replaced passage's vectors and jobs go
+ * with it (ON DELETE CASCADE), since they describe its old content.
  */
-export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: readonly PassageRow[], fingerprint: string | null): Promise<void> {
+export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: readonly PassageRow[]): Promise<void> {
   for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
     await tx.query(
-      `INSERT INTO ${ctx.s}.passages AS p
-              (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv, embedding, fingerprint, embedded_at,
-               embed_error, embed_failed_at)
+      `INSERT INTO ${ctx.s}.passages AS p (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv)
        SELECT r.tenant_id, r.doc_id, r.idx, r.content, r.char_start, r.char_end, r.cfg::regconfig,
-              setweight(to_tsvector(r.cfg::regconfig, d.title), 'A') || setweight(to_tsvector(r.cfg::regconfig, r.content), 'B'),
-              r.embedding::vector,
-              CASE WHEN r.embedding IS NULL THEN NULL ELSE $9::text END,
-              CASE WHEN r.embedding IS NULL THEN NULL ELSE now() END,
-              r.embed_error,
-              CASE WHEN r.embed_error IS NULL THEN NULL ELSE now() END
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $10::text[])
-              AS r(tenant_id, doc_id, idx, content, char_start, char_end, cfg, embedding, embed_error)
-         JOIN ${ctx.s}.documents d ON d.tenant_id = r.tenant_id AND d.id = r.doc_id
-       ON CONFLICT (tenant_id, doc_id, idx) DO UPDATE SET
-         content = EXCLUDED.content,
-         char_start = EXCLUDED.char_start,
-         char_end = EXCLUDED.char_end,
-         ts_config = EXCLUDED.ts_config,
-         tsv = EXCLUDED.tsv,
-         embedding = EXCLUDED.embedding,
-         fingerprint = EXCLUDED.fingerprint,
-         embedded_at = EXCLUDED.embedded_at,
-         embed_error = EXCLUDED.embed_error,
-         embed_failed_at = EXCLUDED.embed_failed_at,
-         claim_expires_at = NULL`,
+              setweight(to_tsvector(r.cfg::regconfig, d.title), 'A') || setweight(to_tsvector(r.cfg::regconfig, r.content), 'B')
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[])
+              AS r(tenant_id, doc_id, idx, content, char_start, char_end, cfg)
+         JOIN ${ctx.s}.documents d ON d.tenant_id = r.tenant_id AND d.id = r.doc_id`,
       [
         batch.map((r) => r.doc.tenantId),
         batch.map((r) => r.doc.id),
@@ -111,10 +91,76 @@ export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: rea
         batch.map((r) => r.passage.charStart),
         batch.map((r) => r.passage.charEnd),
         batch.map((r) => r.doc.tsConfig),
-        batch.map((r) => r.embedding),
-        fingerprint,
-        batch.map((r) => r.embedError),
       ],
+    );
+  }
+}
+
+export interface PassageKey {
+  tenantId: string;
+  docId: string;
+  index: number;
+}
+
+export interface VectorRow extends PassageKey {
+  tenantKey: number;
+  /** pgvector text form (vector-codec.ts). */
+  literal: string;
+}
+
+/**
+ * Stores passages' vectors of one model and removes their jobs for it. A
+ * vector for a passage that no longer exists is dropped (the join): its
+ * document was replaced or deleted since it was embedded.
+ */
+export async function insertVectors(ctx: StoreContext, tx: Queryable, modelKey: number, rows: readonly VectorRow[]): Promise<number> {
+  let stored = 0;
+  for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
+    const keys = [batch.map((r) => r.tenantId), batch.map((r) => r.docId), batch.map((r) => r.index)];
+    const { rowCount } = await tx.query(
+      `INSERT INTO ${vectorTable(ctx.s, modelKey)} (tenant_id, doc_id, idx, tenant_key, embedding)
+       SELECT r.tenant_id, r.doc_id, r.idx, r.tenant_key, r.embedding::vector
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS r(tenant_id, doc_id, idx, tenant_key, embedding)
+         JOIN ${ctx.s}.passages p ON p.tenant_id = r.tenant_id AND p.doc_id = r.doc_id AND p.idx = r.idx
+       ON CONFLICT (tenant_id, doc_id, idx) DO UPDATE SET embedding = EXCLUDED.embedding, tenant_key = EXCLUDED.tenant_key, embedded_at = now()`,
+      [...keys, batch.map((r) => r.tenantKey), batch.map((r) => r.literal)],
+    );
+    stored += rowCount;
+    await deleteJobs(ctx, tx, modelKey, batch);
+  }
+  return stored;
+}
+
+/**
+ * Queues passages for a model: pending (failedReason null: the backfill
+ * embeds them) or set aside (the embedder refused them; retried when their
+ * content changes, which replaces the passage and its job).
+ */
+export async function insertJobs(
+  ctx: StoreContext,
+  tx: Queryable,
+  modelKey: number,
+  rows: readonly (PassageKey & { failedReason: string | null })[],
+): Promise<void> {
+  for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
+    await tx.query(
+      `INSERT INTO ${ctx.s}.embed_jobs (model, tenant_id, doc_id, idx, failed_reason, failed_at)
+       SELECT $1::int, r.tenant_id, r.doc_id, r.idx, r.failed_reason, CASE WHEN r.failed_reason IS NULL THEN NULL ELSE now() END
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS r(tenant_id, doc_id, idx, failed_reason)
+       ON CONFLICT (model, tenant_id, doc_id, idx) DO UPDATE SET
+         failed_reason = EXCLUDED.failed_reason, failed_at = EXCLUDED.failed_at, claim_expires_at = NULL`,
+      [modelKey, batch.map((r) => r.tenantId), batch.map((r) => r.docId), batch.map((r) => r.index), batch.map((r) => r.failedReason)],
+    );
+  }
+}
+
+export async function deleteJobs(ctx: StoreContext, tx: Queryable, modelKey: number, rows: readonly PassageKey[]): Promise<void> {
+  for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
+    await tx.query(
+      `DELETE FROM ${ctx.s}.embed_jobs j
+        USING unnest($2::text[], $3::text[], $4::int[]) AS r(tenant_id, doc_id, idx)
+        WHERE j.model = $1 AND j.tenant_id = r.tenant_id AND j.doc_id = r.doc_id AND j.idx = r.idx`,
+      [modelKey, batch.map((r) => r.tenantId), batch.map((r) => r.docId), batch.map((r) => r.index)],
     );
   }
 }

@@ -29,7 +29,24 @@ export class MemoryInteractionStore implements InteractionStore {
     return out;
   }
 
-  async withUser<T>(tenantId: string, userId: string, fn: (u: UserUnitOfWork) => Promise<T>): Promise<T> {
+  withUser<T>(tenantId: string, userId: string, fn: (u: UserUnitOfWork) => Promise<T>): Promise<T> {
+    return this.unitOfWork(tenantId, userId, this.models, fn);
+  }
+
+  withUserIn<T>(tenantId: string, userId: string, model: ModelRef, fn: (u: UserUnitOfWork) => Promise<T>): Promise<T> {
+    return this.unitOfWork(tenantId, userId, [model], fn);
+  }
+
+  async usersWithSignals(after: { tenantId: string; userId: string } | undefined, limit: number) {
+    const all = [...this.signals.keys()].sort().map((k) => {
+      const [tenantId, userId] = k.split('/');
+      return { tenantId, userId };
+    });
+    const from = after ? all.findIndex((u) => `${u.tenantId}/${u.userId}` > `${after.tenantId}/${after.userId}`) : 0;
+    return from < 0 ? [] : all.slice(from, from + limit);
+  }
+
+  private async unitOfWork<T>(tenantId: string, userId: string, models: ModelRef[], fn: (u: UserUnitOfWork) => Promise<T>): Promise<T> {
     const userKey = `${tenantId}/${userId}`;
     // Transactional: work on copies, commit only when fn resolves.
     const signals = new Map((this.signals.get(userKey) ?? []).map((s) => [`${s.kind}/${s.documentId}`, s]));
@@ -38,7 +55,7 @@ export class MemoryInteractionStore implements InteractionStore {
       signals: async () => [...signals.values()],
       putSignals: async (list) => list.forEach((s) => signals.set(`${s.kind}/${s.documentId}`, s)),
       existingDocuments: async (ids) => new Set(ids.filter((id) => [...this.passages.values()].some((m) => m.has(`${tenantId}/${id}`)))),
-      models: async () => this.models,
+      models: async () => models,
       documentVectors: (ids, model) => this.documentVectors(tenantId, ids, model),
       putTaste: async (model, vector, n) => void tastes.set(model.digest, vector ? { vector, signals: n } : undefined),
     };

@@ -114,3 +114,23 @@ export async function refreshTastes(u: UserUnitOfWork, signals: readonly StoredS
 function key(s: { documentId: string; kind: string }): string {
   return `${s.kind}\u0000${s.documentId}`;
 }
+
+/**
+ * Recomputes every user's taste in a model before it starts serving (its
+ * document vectors are complete by then; tastes kept during the rotation
+ * were built from a partial set). Batches of users, each in its own
+ * transaction. Returns the users processed.
+ */
+export async function rebuildTastesIn(store: InteractionStore, model: ModelRef, batch = 200): Promise<number> {
+  let after: { tenantId: string; userId: string } | undefined;
+  let done = 0;
+  for (;;) {
+    const users = await store.usersWithSignals(after, batch);
+    if (users.length === 0) return done;
+    for (const user of users) {
+      await store.withUserIn(user.tenantId, user.userId, model, async (u) => refreshTastes(u, await u.signals()));
+    }
+    done += users.length;
+    after = users[users.length - 1];
+  }
+}

@@ -4,7 +4,7 @@ import type { ModelRef } from '../search/ports.js';
 import { parseSearchQuery } from '../search/query.js';
 import type { RankedHit } from '../search/ranked.js';
 import { MemoryInteractionStore } from './fakes.js';
-import { InteractionsCore } from './interactions-core.js';
+import { InteractionsCore, rebuildTastesIn } from './interactions-core.js';
 import { PersonalizeReranker } from './personalize.js';
 import { mergeSignal, parseSignal, preferences, ratingValue } from './signals.js';
 import { centroid, dot, tasteVector } from './taste.js';
@@ -100,6 +100,15 @@ describe('InteractionsCore (in-memory store)', () => {
     const similar = await core.similarUsers({ tenantId: 't', userId: 'fan' });
     expect(similar.users[0].userId).toBe('twin');
     expect(similar.users.map((u) => u.userId)).not.toContain('fan');
+  });
+
+  it('rebuilds every user\'s taste in a model about to serve, from complete document vectors', async () => {
+    const { store, core } = setup();
+    await core.record({ tenantId: 't', userId: 'u', interactions: [{ documentId: 'fantasy', kind: 'like' }] });
+    store.tastes.clear();
+    expect(await rebuildTastesIn(store, M2, 1)).toBe(1);
+    expect(await store.taste('t', 'u', M2)).toEqual([1, 0]);
+    expect(await store.taste('t', 'u', M1)).toBeUndefined();
   });
 
   it('forgets a user entirely', async () => {

@@ -43,6 +43,10 @@ export interface InteractionStore extends TasteReader {
   forgetUser(tenantId: string, userId: string): Promise<number>;
   /** Documents the user has any signal on (excluded from recommendations). */
   interactedDocuments(tenantId: string, userId: string): Promise<Set<string>>;
+  /** Users with signals, in (tenant, user) order after `after`, at most `limit` (for rebuilding tastes in a new model). */
+  usersWithSignals(after: { tenantId: string; userId: string } | undefined, limit: number): Promise<{ tenantId: string; userId: string }[]>;
+  /** Runs fn for one user with only `model` among the kept models (a rebuild in a model about to serve). */
+  withUserIn<T>(tenantId: string, userId: string, model: ModelRef, fn: (u: UserUnitOfWork) => Promise<T>): Promise<T>;
   /** The k users of the tenant whose tastes are nearest this vector (cosine), excluding one user. */
   nearestUsers(tenantId: string, vector: readonly number[], model: ModelRef, k: number, excludeUserId: string): Promise<NearestUser[]>;
 }

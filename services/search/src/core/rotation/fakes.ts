@@ -48,10 +48,6 @@ export class MemoryRegistry implements ModelRegistry {
     this.models = this.models.filter((x) => x.digest !== m.digest);
     return this.counts.get(m.digest)?.vectors ?? 0;
   }
-  async rebuildTastes(m: StoredModel) {
-    this.tastesRebuilt.push(m.digest);
-    return 0;
-  }
   /** Pretend the backfill embedded everything for this model. */
   fill(digest: string) {
     this.counts.set(digest, { vectors: this.passages, pending: 0, failed: 0 });
@@ -63,6 +59,9 @@ export class FakeEndpoint implements EmbedderEndpoint {
   calls = 0;
   model: (ModelRef & { modelId: string }) | undefined;
   readonly maxInputs = 32;
+  refusal(): string | undefined {
+    return undefined;
+  }
   constructor(
     readonly name: string,
     public serves: ModelRef & { modelId: string },

@@ -11,7 +11,15 @@ function setup(options: { next?: boolean; autoCutover?: boolean } = {}) {
   const current = new FakeEndpoint('current', A);
   const next = new FakeEndpoint('next', B);
   const endpoints = options.next ? [current, next] : [current];
-  const dir = new ModelDirectory({ registry, endpoints, autoCutover: options.autoCutover ?? true });
+  const dir = new ModelDirectory({
+    registry,
+    endpoints,
+    autoCutover: options.autoCutover ?? true,
+    beforeServing: async (m) => {
+      registry.tastesRebuilt.push(m.digest);
+      return 0;
+    },
+  });
   return { registry, current, next, dir, queries: servingQueryEmbedder(dir) };
 }
 

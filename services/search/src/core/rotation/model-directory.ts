@@ -17,6 +17,8 @@ export interface ModelDirectoryOptions {
   endpoints: readonly EmbedderEndpoint[];
   /** Cut over by itself once the next model covers every passage (ROTATION_AUTO_CUTOVER). */
   autoCutover: boolean;
+  /** Runs before a model starts serving (personalization rebuilds users' tastes in it); returns how many it rebuilt. */
+  beforeServing?: (model: StoredModel) => Promise<number>;
 }
 
 /**
@@ -152,7 +154,7 @@ export class ModelDirectory {
       const n = status.models.find((m) => m.role === 'next');
       throw failedPrecondition(`the next model covers ${n ? Math.floor(n.coverage * 1000) / 10 : 0}% of passages; wait, or force`, 'next_model_incomplete');
     }
-    const users = await this.o.registry.rebuildTastes(s.next);
+    const users = (await this.o.beforeServing?.(s.next)) ?? 0;
     await this.change(s, { current: s.next, next: undefined, previous: s.current, autoCutover: true });
     logger.info({ current: s.next.digest, previous: s.current?.digest, users }, 'cut over to the next model');
     return this.state;

@@ -39,8 +39,6 @@ export interface ModelRegistry {
   coverage(): Promise<{ passages: number; models: ModelCoverage[] }>;
   /** Drops a model's vectors; returns how many there were. */
   drop(model: StoredModel): Promise<number>;
-  /** Recomputes every user's taste vector in this model (before it starts serving). Returns users done. */
-  rebuildTastes(model: StoredModel): Promise<number>;
 }
 
 /** An embedder the search service is configured to talk to, as the core sees it. */
@@ -55,4 +53,6 @@ export interface EmbedderEndpoint {
   embedPassages(texts: string[]): Promise<{ vectors: number[][]; model: ModelRef }>;
   /** Texts per call it accepts. */
   readonly maxInputs: number;
+  /** The embedder's reason when an error means "this input is refused" (INVALID_ARGUMENT); undefined for outages. */
+  refusal(err: unknown): string | undefined;
 }

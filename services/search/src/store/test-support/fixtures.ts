@@ -4,6 +4,7 @@
  */
 import { createTestDb, type TestDb } from '../../../../../test/support/db.js';
 import { chunkDocument } from '../../passages/chunker.js';
+import type { StoredModel } from '../../core/rotation/ports.js';
 import type { ModelRef } from '../../core/search/ports.js';
 import { parseFilters, type SearchFilters } from '../../core/search/query.js';
 import type { DocumentInput } from '../document-input.js';
@@ -13,14 +14,32 @@ import type { StoreConfig } from '../store-context.js';
 export interface TestStore {
   store: SearchStore;
   testDb: TestDb;
+  /** The models registered at open (by digest), for `upsertDocuments(…, { model })`. */
+  models: Record<string, StoredModel>;
+  /** The first registered model. */
+  model: StoredModel;
   cleanup(): Promise<void>;
 }
 
-export async function openTestStore(config: Omit<StoreConfig, 'schema'> = {}): Promise<TestStore> {
+export const TEST_DIGEST = 'fp:test';
+
+/**
+ * A store on a fresh schema. `dims` registers models of that width (their
+ * vector tables), by default one with digest TEST_DIGEST; pass `digests` for
+ * several.
+ */
+export async function openTestStore(
+  options: Omit<StoreConfig, 'schema'> & { dims?: number; digests?: string[] } = {},
+): Promise<TestStore> {
+  const { dims, digests, ...config } = options;
   const testDb = await createTestDb();
   try {
     const store = await SearchStore.open(testDb.db, { ...config, schema: testDb.schema });
-    return { store, testDb, cleanup: () => testDb.cleanup() };
+    const models: Record<string, StoredModel> = {};
+    for (const digest of digests ?? [TEST_DIGEST]) {
+      models[digest] = await store.register({ digest, dimensions: dims ?? 4, profile: 'e5', fixture: true, modelId: `test-${digest}` });
+    }
+    return { store, testDb, models, model: Object.values(models)[0], cleanup: () => testDb.cleanup() };
   } catch (err) {
     await testDb.cleanup();
     throw err;

@@ -14,10 +14,22 @@ export interface TenantKeyException {
   reason: string;
   /** The rules it waives; other findings of a matching statement still fail. */
   rules: readonly Rule[];
-  matches(statement: StatementAnalysis): boolean;
+  /** `caller` is where the store sent it from ("stats.ts:74 modelCoverage"). */
+  matches(statement: StatementAnalysis, caller: string): boolean;
 }
 
 export const TENANT_KEY_EXCEPTIONS: readonly TenantKeyException[] = [
+  {
+    name: 'model-wide maintenance',
+    status: 'by-design',
+    reason:
+      'Work that concerns every tenant by purpose, once per model change or per admin call, never per request: queueing ' +
+      'every passage for a new model (an INSERT … SELECT joined on tenant_id, which Citus pushes down to each co-located ' +
+      'shard), counting a model\'s coverage (aggregates over every shard), listing users to rebuild their tastes in a new ' +
+      'model, counting a purged model\'s vectors, and the one-off data move of the per-model migration.',
+    rules: ['tenant-key'],
+    matches: (s, caller) => !s.locks && /\b(enqueueMissing|modelCoverage|usersWithSignals|dropModel|Object\.run)\b|^(migrations|models)\.ts:/.test(caller),
+  },
   {
     name: 'migrations',
     status: 'by-design',

@@ -112,6 +112,59 @@ export function fusionToJSON(object: Fusion): string {
   }
 }
 
+export enum InteractionKind {
+  INTERACTION_KIND_UNSPECIFIED = 0,
+  /** INTERACTION_KIND_RATING - rating 1..5: 5 pulls the taste toward the document, 1 pushes it away, 3 is neutral. */
+  INTERACTION_KIND_RATING = 1,
+  INTERACTION_KIND_LIKE = 2,
+  INTERACTION_KIND_DISLIKE = 3,
+  /** INTERACTION_KIND_CLICK - A weak positive signal; clicks on one document add up to the weight of a like. */
+  INTERACTION_KIND_CLICK = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function interactionKindFromJSON(object: any): InteractionKind {
+  switch (object) {
+    case 0:
+    case "INTERACTION_KIND_UNSPECIFIED":
+      return InteractionKind.INTERACTION_KIND_UNSPECIFIED;
+    case 1:
+    case "INTERACTION_KIND_RATING":
+      return InteractionKind.INTERACTION_KIND_RATING;
+    case 2:
+    case "INTERACTION_KIND_LIKE":
+      return InteractionKind.INTERACTION_KIND_LIKE;
+    case 3:
+    case "INTERACTION_KIND_DISLIKE":
+      return InteractionKind.INTERACTION_KIND_DISLIKE;
+    case 4:
+    case "INTERACTION_KIND_CLICK":
+      return InteractionKind.INTERACTION_KIND_CLICK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return InteractionKind.UNRECOGNIZED;
+  }
+}
+
+export function interactionKindToJSON(object: InteractionKind): string {
+  switch (object) {
+    case InteractionKind.INTERACTION_KIND_UNSPECIFIED:
+      return "INTERACTION_KIND_UNSPECIFIED";
+    case InteractionKind.INTERACTION_KIND_RATING:
+      return "INTERACTION_KIND_RATING";
+    case InteractionKind.INTERACTION_KIND_LIKE:
+      return "INTERACTION_KIND_LIKE";
+    case InteractionKind.INTERACTION_KIND_DISLIKE:
+      return "INTERACTION_KIND_DISLIKE";
+    case InteractionKind.INTERACTION_KIND_CLICK:
+      return "INTERACTION_KIND_CLICK";
+    case InteractionKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface Document {
   tenantId: string;
   id: string;
@@ -226,7 +279,19 @@ export interface SearchRequest {
   efSearch: number;
   fusion: Fusion;
   /** Weight of the semantic side for FUSION_WEIGHTED, 0..1 (unset: 0.5). */
-  semanticWeight?: number | undefined;
+  semanticWeight?:
+    | number
+    | undefined;
+  /**
+   * Personalize for this user: candidates are reranked by their taste
+   * (empty: no personalization).
+   */
+  userId: string;
+  /**
+   * 0 keeps the plain ranking, 1 orders the candidates by taste alone
+   * (unset: 0.5). Needs user_id.
+   */
+  personalizationWeight?: number | undefined;
 }
 
 export interface Hit {
@@ -244,6 +309,8 @@ export interface Hit {
   locale: string;
   sourceType: string;
   passageIndex: number;
+  /** Cosine similarity to the user's taste (set when personalized). */
+  personalScore?: number | undefined;
 }
 
 export interface Hit_MetadataEntry {
@@ -266,6 +333,13 @@ export interface SearchResponse {
   tookMs: number;
   /** Empty on the last page. */
   nextPageToken: string;
+  /** The ranking used the user's taste. */
+  personalized: boolean;
+  /**
+   * What the reranking stages did, e.g. "not personalized: the user has no
+   * history yet; plain ranking".
+   */
+  notes: string[];
 }
 
 export interface StatsRequest {
@@ -297,6 +371,129 @@ export interface StatsResponse {
   stalePassages: number;
   /** Passages the embedder refused, set aside until their content changes. */
   failedPassages: number;
+  /** Vector coverage per model kept (current, next during a rotation, previous). */
+  models: ModelStatus[];
+}
+
+export interface Interaction {
+  documentId: string;
+  kind: InteractionKind;
+  /** 1..5 for INTERACTION_KIND_RATING, 0 otherwise. */
+  rating: number;
+  /** Multiplies the signal (0 < weight <= 100; unset: 1). */
+  weight?:
+    | number
+    | undefined;
+  /** When it happened (unset: now). */
+  at: Date | undefined;
+}
+
+export interface RecordInteractionsRequest {
+  tenantId: string;
+  userId: string;
+  interactions: Interaction[];
+}
+
+export interface RecordInteractionsResponse {
+  recorded: number;
+  /** Taste vectors written (one per model whose vectors are kept). */
+  tasteVectors: number;
+}
+
+export interface RecommendRequest {
+  tenantId: string;
+  userId: string;
+  /** 1..100, 10 when 0. */
+  limit: number;
+  locale: string;
+  filters: Filters | undefined;
+}
+
+export interface RecommendResponse {
+  hits: Hit[];
+  /** Why the list is empty, when it is. */
+  note: string;
+}
+
+export interface SimilarUsersRequest {
+  tenantId: string;
+  userId: string;
+  /** 1..100, 10 when 0. */
+  limit: number;
+}
+
+export interface SimilarUser {
+  userId: string;
+  /** Cosine similarity of the two taste vectors. */
+  score: number;
+  /** Documents the user has a non-neutral signal on. */
+  signals: number;
+}
+
+export interface SimilarUsersResponse {
+  users: SimilarUser[];
+  note: string;
+}
+
+export interface ForgetUserRequest {
+  tenantId: string;
+  userId: string;
+}
+
+export interface ForgetUserResponse {
+  /** Signal and taste rows removed. */
+  removed: number;
+}
+
+export interface RotationStatusRequest {
+}
+
+export interface ModelStatus {
+  digest: string;
+  modelId: string;
+  profile: string;
+  dimensions: number;
+  /** "current", "next", "previous" or "retired". */
+  role: string;
+  /** Passages with a vector of this model, and waiting for one. */
+  vectors: number;
+  pending: number;
+  /** Passages the embedder refused for this model (see Get for the reason). */
+  failed: number;
+  /** vectors / passages. */
+  coverage: number;
+  /** Passages embedded per second over the last minute (backfill rate). */
+  passagesPerSecond: number;
+}
+
+export interface RotationStatusResponse {
+  models: ModelStatus[];
+  passages: number;
+  currentDigest: string;
+  nextDigest: string;
+  previousDigest: string;
+  /** The next model covers every passage that can be embedded. */
+  cutoverReady: boolean;
+  /** Bumped by every cutover and rollback; replicas follow it. */
+  generation: number;
+}
+
+export interface CutoverRequest {
+  /** Refuse unless this is the next model's digest (guards against racing operators). */
+  expectDigest: string;
+  /** Cut over although coverage is below 100%. */
+  force: boolean;
+}
+
+export interface RollbackRequest {
+}
+
+export interface PurgeModelRequest {
+  digest: string;
+}
+
+export interface PurgeModelResponse {
+  vectorsRemoved: number;
 }
 
 function createBaseDocument(): Document {
@@ -1631,6 +1828,8 @@ function createBaseSearchRequest(): SearchRequest {
     efSearch: 0,
     fusion: 0,
     semanticWeight: undefined,
+    userId: "",
+    personalizationWeight: undefined,
   };
 }
 
@@ -1668,6 +1867,12 @@ export const SearchRequest: MessageFns<SearchRequest> = {
     }
     if (message.semanticWeight !== undefined) {
       writer.uint32(89).double(message.semanticWeight);
+    }
+    if (message.userId !== "") {
+      writer.uint32(98).string(message.userId);
+    }
+    if (message.personalizationWeight !== undefined) {
+      writer.uint32(105).double(message.personalizationWeight);
     }
     return writer;
   },
@@ -1773,6 +1978,22 @@ export const SearchRequest: MessageFns<SearchRequest> = {
             message.semanticWeight = reader.double();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.personalizationWeight = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1818,6 +2039,16 @@ export const SearchRequest: MessageFns<SearchRequest> = {
         : isSet(object.semantic_weight)
         ? globalThis.Number(object.semantic_weight)
         : undefined,
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      personalizationWeight: isSet(object.personalizationWeight)
+        ? globalThis.Number(object.personalizationWeight)
+        : isSet(object.personalization_weight)
+        ? globalThis.Number(object.personalization_weight)
+        : undefined,
     };
   },
 
@@ -1856,6 +2087,12 @@ export const SearchRequest: MessageFns<SearchRequest> = {
     if (message.semanticWeight !== undefined) {
       obj.semanticWeight = floatToJson(message.semanticWeight);
     }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.personalizationWeight !== undefined) {
+      obj.personalizationWeight = floatToJson(message.personalizationWeight);
+    }
     return obj;
   },
 
@@ -1877,6 +2114,8 @@ export const SearchRequest: MessageFns<SearchRequest> = {
     message.efSearch = object.efSearch ?? 0;
     message.fusion = object.fusion ?? 0;
     message.semanticWeight = object.semanticWeight ?? undefined;
+    message.userId = object.userId ?? "";
+    message.personalizationWeight = object.personalizationWeight ?? undefined;
     return message;
   },
 };
@@ -1893,6 +2132,7 @@ function createBaseHit(): Hit {
     locale: "",
     sourceType: "",
     passageIndex: 0,
+    personalScore: undefined,
   };
 }
 
@@ -1927,6 +2167,9 @@ export const Hit: MessageFns<Hit> = {
     }
     if (message.passageIndex !== 0) {
       writer.uint32(80).uint32(message.passageIndex);
+    }
+    if (message.personalScore !== undefined) {
+      writer.uint32(89).double(message.personalScore);
     }
     return writer;
   },
@@ -2027,6 +2270,14 @@ export const Hit: MessageFns<Hit> = {
             message.passageIndex = reader.uint32();
             continue;
           }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.personalScore = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2080,6 +2331,11 @@ export const Hit: MessageFns<Hit> = {
         : isSet(object.passage_index)
         ? globalThis.Number(object.passage_index)
         : 0,
+      personalScore: isSet(object.personalScore)
+        ? globalThis.Number(object.personalScore)
+        : isSet(object.personal_score)
+        ? globalThis.Number(object.personal_score)
+        : undefined,
     };
   },
 
@@ -2121,6 +2377,9 @@ export const Hit: MessageFns<Hit> = {
     if (message.passageIndex !== 0) {
       obj.passageIndex = Math.round(message.passageIndex);
     }
+    if (message.personalScore !== undefined) {
+      obj.personalScore = floatToJson(message.personalScore);
+    }
     return obj;
   },
 
@@ -2147,6 +2406,7 @@ export const Hit: MessageFns<Hit> = {
     message.locale = object.locale ?? "";
     message.sourceType = object.sourceType ?? "";
     message.passageIndex = object.passageIndex ?? 0;
+    message.personalScore = object.personalScore ?? undefined;
     return message;
   },
 };
@@ -2246,6 +2506,8 @@ function createBaseSearchResponse(): SearchResponse {
     fusionUsed: 0,
     tookMs: 0,
     nextPageToken: "",
+    personalized: false,
+    notes: [],
   };
 }
 
@@ -2274,6 +2536,12 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     }
     if (message.nextPageToken !== "") {
       writer.uint32(66).string(message.nextPageToken);
+    }
+    if (message.personalized !== false) {
+      writer.uint32(72).bool(message.personalized);
+    }
+    for (const v of message.notes) {
+      writer.uint32(82).string(v!);
     }
     return writer;
   },
@@ -2355,6 +2623,22 @@ export const SearchResponse: MessageFns<SearchResponse> = {
             message.nextPageToken = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.personalized = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.notes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2401,6 +2685,10 @@ export const SearchResponse: MessageFns<SearchResponse> = {
         : isSet(object.next_page_token)
         ? globalThis.String(object.next_page_token)
         : "",
+      personalized: isSet(object.personalized) ? globalThis.Boolean(object.personalized) : false,
+      notes: globalThis.Array.isArray(object?.notes)
+        ? object.notes.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2430,6 +2718,12 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     if (message.nextPageToken !== "") {
       obj.nextPageToken = message.nextPageToken;
     }
+    if (message.personalized !== false) {
+      obj.personalized = message.personalized;
+    }
+    if (message.notes?.length) {
+      obj.notes = message.notes;
+    }
     return obj;
   },
 
@@ -2446,6 +2740,8 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     message.fusionUsed = object.fusionUsed ?? 0;
     message.tookMs = object.tookMs ?? 0;
     message.nextPageToken = object.nextPageToken ?? "";
+    message.personalized = object.personalized ?? false;
+    message.notes = object.notes?.map((e) => e) || [];
     return message;
   },
 };
@@ -2669,7 +2965,7 @@ export const TenantStats: MessageFns<TenantStats> = {
 };
 
 function createBaseStatsResponse(): StatsResponse {
-  return { tenants: [], pendingPassages: 0, fingerprint: "", stalePassages: 0, failedPassages: 0 };
+  return { tenants: [], pendingPassages: 0, fingerprint: "", stalePassages: 0, failedPassages: 0, models: [] };
 }
 
 export const StatsResponse: MessageFns<StatsResponse> = {
@@ -2688,6 +2984,9 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     }
     if (message.failedPassages !== 0) {
       writer.uint32(40).uint64(message.failedPassages);
+    }
+    for (const v of message.models) {
+      ModelStatus.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -2745,6 +3044,14 @@ export const StatsResponse: MessageFns<StatsResponse> = {
             message.failedPassages = longToNumber(reader.uint64());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.models.push(ModelStatus.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2776,6 +3083,7 @@ export const StatsResponse: MessageFns<StatsResponse> = {
         : isSet(object.failed_passages)
         ? globalThis.Number(object.failed_passages)
         : 0,
+      models: globalThis.Array.isArray(object?.models) ? object.models.map((e: any) => ModelStatus.fromJSON(e)) : [],
     };
   },
 
@@ -2796,6 +3104,9 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     if (message.failedPassages !== 0) {
       obj.failedPassages = Math.round(message.failedPassages);
     }
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => ModelStatus.toJSON(e));
+    }
     return obj;
   },
 
@@ -2809,6 +3120,1785 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     message.fingerprint = object.fingerprint ?? "";
     message.stalePassages = object.stalePassages ?? 0;
     message.failedPassages = object.failedPassages ?? 0;
+    message.models = object.models?.map((e) => ModelStatus.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseInteraction(): Interaction {
+  return { documentId: "", kind: 0, rating: 0, weight: undefined, at: undefined };
+}
+
+export const Interaction: MessageFns<Interaction> = {
+  encode(message: Interaction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.documentId !== "") {
+      writer.uint32(10).string(message.documentId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.rating !== 0) {
+      writer.uint32(24).uint32(message.rating);
+    }
+    if (message.weight !== undefined) {
+      writer.uint32(33).double(message.weight);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Interaction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInteraction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.documentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rating = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.weight = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Interaction {
+    return {
+      documentId: isSet(object.documentId)
+        ? globalThis.String(object.documentId)
+        : isSet(object.document_id)
+        ? globalThis.String(object.document_id)
+        : "",
+      kind: isSet(object.kind) ? interactionKindFromJSON(object.kind) : 0,
+      rating: isSet(object.rating) ? globalThis.Number(object.rating) : 0,
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : undefined,
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: Interaction): unknown {
+    const obj: any = {};
+    if (message.documentId !== "") {
+      obj.documentId = message.documentId;
+    }
+    if (message.kind !== 0) {
+      obj.kind = interactionKindToJSON(message.kind);
+    }
+    if (message.rating !== 0) {
+      obj.rating = Math.round(message.rating);
+    }
+    if (message.weight !== undefined) {
+      obj.weight = floatToJson(message.weight);
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Interaction>, I>>(base?: I): Interaction {
+    return Interaction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Interaction>, I>>(object: I): Interaction {
+    const message = createBaseInteraction();
+    message.documentId = object.documentId ?? "";
+    message.kind = object.kind ?? 0;
+    message.rating = object.rating ?? 0;
+    message.weight = object.weight ?? undefined;
+    message.at = object.at ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordInteractionsRequest(): RecordInteractionsRequest {
+  return { tenantId: "", userId: "", interactions: [] };
+}
+
+export const RecordInteractionsRequest: MessageFns<RecordInteractionsRequest> = {
+  encode(message: RecordInteractionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    for (const v of message.interactions) {
+      Interaction.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordInteractionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordInteractionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.interactions.push(Interaction.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordInteractionsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      interactions: globalThis.Array.isArray(object?.interactions)
+        ? object.interactions.map((e: any) => Interaction.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecordInteractionsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.interactions?.length) {
+      obj.interactions = message.interactions.map((e) => Interaction.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordInteractionsRequest>, I>>(base?: I): RecordInteractionsRequest {
+    return RecordInteractionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordInteractionsRequest>, I>>(object: I): RecordInteractionsRequest {
+    const message = createBaseRecordInteractionsRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.userId = object.userId ?? "";
+    message.interactions = object.interactions?.map((e) => Interaction.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordInteractionsResponse(): RecordInteractionsResponse {
+  return { recorded: 0, tasteVectors: 0 };
+}
+
+export const RecordInteractionsResponse: MessageFns<RecordInteractionsResponse> = {
+  encode(message: RecordInteractionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recorded !== 0) {
+      writer.uint32(8).uint32(message.recorded);
+    }
+    if (message.tasteVectors !== 0) {
+      writer.uint32(16).uint32(message.tasteVectors);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordInteractionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordInteractionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.recorded = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tasteVectors = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordInteractionsResponse {
+    return {
+      recorded: isSet(object.recorded) ? globalThis.Number(object.recorded) : 0,
+      tasteVectors: isSet(object.tasteVectors)
+        ? globalThis.Number(object.tasteVectors)
+        : isSet(object.taste_vectors)
+        ? globalThis.Number(object.taste_vectors)
+        : 0,
+    };
+  },
+
+  toJSON(message: RecordInteractionsResponse): unknown {
+    const obj: any = {};
+    if (message.recorded !== 0) {
+      obj.recorded = Math.round(message.recorded);
+    }
+    if (message.tasteVectors !== 0) {
+      obj.tasteVectors = Math.round(message.tasteVectors);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordInteractionsResponse>, I>>(base?: I): RecordInteractionsResponse {
+    return RecordInteractionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordInteractionsResponse>, I>>(object: I): RecordInteractionsResponse {
+    const message = createBaseRecordInteractionsResponse();
+    message.recorded = object.recorded ?? 0;
+    message.tasteVectors = object.tasteVectors ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecommendRequest(): RecommendRequest {
+  return { tenantId: "", userId: "", limit: 0, locale: "", filters: undefined };
+}
+
+export const RecommendRequest: MessageFns<RecommendRequest> = {
+  encode(message: RecommendRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).uint32(message.limit);
+    }
+    if (message.locale !== "") {
+      writer.uint32(34).string(message.locale);
+    }
+    if (message.filters !== undefined) {
+      Filters.encode(message.filters, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecommendRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecommendRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.filters = Filters.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecommendRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+      filters: isSet(object.filters) ? Filters.fromJSON(object.filters) : undefined,
+    };
+  },
+
+  toJSON(message: RecommendRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.locale !== "") {
+      obj.locale = message.locale;
+    }
+    if (message.filters !== undefined) {
+      obj.filters = Filters.toJSON(message.filters);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecommendRequest>, I>>(base?: I): RecommendRequest {
+    return RecommendRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecommendRequest>, I>>(object: I): RecommendRequest {
+    const message = createBaseRecommendRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.userId = object.userId ?? "";
+    message.limit = object.limit ?? 0;
+    message.locale = object.locale ?? "";
+    message.filters = (object.filters !== undefined && object.filters !== null)
+      ? Filters.fromPartial(object.filters)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRecommendResponse(): RecommendResponse {
+  return { hits: [], note: "" };
+}
+
+export const RecommendResponse: MessageFns<RecommendResponse> = {
+  encode(message: RecommendResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      Hit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.note !== "") {
+      writer.uint32(18).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecommendResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecommendResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(Hit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecommendResponse {
+    return {
+      hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => Hit.fromJSON(e)) : [],
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: RecommendResponse): unknown {
+    const obj: any = {};
+    if (message.hits?.length) {
+      obj.hits = message.hits.map((e) => Hit.toJSON(e));
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecommendResponse>, I>>(base?: I): RecommendResponse {
+    return RecommendResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecommendResponse>, I>>(object: I): RecommendResponse {
+    const message = createBaseRecommendResponse();
+    message.hits = object.hits?.map((e) => Hit.fromPartial(e)) || [];
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseSimilarUsersRequest(): SimilarUsersRequest {
+  return { tenantId: "", userId: "", limit: 0 };
+}
+
+export const SimilarUsersRequest: MessageFns<SimilarUsersRequest> = {
+  encode(message: SimilarUsersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimilarUsersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimilarUsersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimilarUsersRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: SimilarUsersRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimilarUsersRequest>, I>>(base?: I): SimilarUsersRequest {
+    return SimilarUsersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimilarUsersRequest>, I>>(object: I): SimilarUsersRequest {
+    const message = createBaseSimilarUsersRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.userId = object.userId ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseSimilarUser(): SimilarUser {
+  return { userId: "", score: 0, signals: 0 };
+}
+
+export const SimilarUser: MessageFns<SimilarUser> = {
+  encode(message: SimilarUser, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(17).double(message.score);
+    }
+    if (message.signals !== 0) {
+      writer.uint32(24).uint32(message.signals);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimilarUser {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimilarUser();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.signals = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimilarUser {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      signals: isSet(object.signals) ? globalThis.Number(object.signals) : 0,
+    };
+  },
+
+  toJSON(message: SimilarUser): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.signals !== 0) {
+      obj.signals = Math.round(message.signals);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimilarUser>, I>>(base?: I): SimilarUser {
+    return SimilarUser.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimilarUser>, I>>(object: I): SimilarUser {
+    const message = createBaseSimilarUser();
+    message.userId = object.userId ?? "";
+    message.score = object.score ?? 0;
+    message.signals = object.signals ?? 0;
+    return message;
+  },
+};
+
+function createBaseSimilarUsersResponse(): SimilarUsersResponse {
+  return { users: [], note: "" };
+}
+
+export const SimilarUsersResponse: MessageFns<SimilarUsersResponse> = {
+  encode(message: SimilarUsersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      SimilarUser.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.note !== "") {
+      writer.uint32(18).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimilarUsersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimilarUsersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(SimilarUser.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimilarUsersResponse {
+    return {
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => SimilarUser.fromJSON(e)) : [],
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: SimilarUsersResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users.map((e) => SimilarUser.toJSON(e));
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimilarUsersResponse>, I>>(base?: I): SimilarUsersResponse {
+    return SimilarUsersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimilarUsersResponse>, I>>(object: I): SimilarUsersResponse {
+    const message = createBaseSimilarUsersResponse();
+    message.users = object.users?.map((e) => SimilarUser.fromPartial(e)) || [];
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseForgetUserRequest(): ForgetUserRequest {
+  return { tenantId: "", userId: "" };
+}
+
+export const ForgetUserRequest: MessageFns<ForgetUserRequest> = {
+  encode(message: ForgetUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForgetUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForgetUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ForgetUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ForgetUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForgetUserRequest>, I>>(base?: I): ForgetUserRequest {
+    return ForgetUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForgetUserRequest>, I>>(object: I): ForgetUserRequest {
+    const message = createBaseForgetUserRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseForgetUserResponse(): ForgetUserResponse {
+  return { removed: 0 };
+}
+
+export const ForgetUserResponse: MessageFns<ForgetUserResponse> = {
+  encode(message: ForgetUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== 0) {
+      writer.uint32(8).uint32(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForgetUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForgetUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ForgetUserResponse {
+    return { removed: isSet(object.removed) ? globalThis.Number(object.removed) : 0 };
+  },
+
+  toJSON(message: ForgetUserResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== 0) {
+      obj.removed = Math.round(message.removed);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForgetUserResponse>, I>>(base?: I): ForgetUserResponse {
+    return ForgetUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForgetUserResponse>, I>>(object: I): ForgetUserResponse {
+    const message = createBaseForgetUserResponse();
+    message.removed = object.removed ?? 0;
+    return message;
+  },
+};
+
+function createBaseRotationStatusRequest(): RotationStatusRequest {
+  return {};
+}
+
+export const RotationStatusRequest: MessageFns<RotationStatusRequest> = {
+  encode(_: RotationStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotationStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotationStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RotationStatusRequest {
+    return {};
+  },
+
+  toJSON(_: RotationStatusRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotationStatusRequest>, I>>(base?: I): RotationStatusRequest {
+    return RotationStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotationStatusRequest>, I>>(_: I): RotationStatusRequest {
+    const message = createBaseRotationStatusRequest();
+    return message;
+  },
+};
+
+function createBaseModelStatus(): ModelStatus {
+  return {
+    digest: "",
+    modelId: "",
+    profile: "",
+    dimensions: 0,
+    role: "",
+    vectors: 0,
+    pending: 0,
+    failed: 0,
+    coverage: 0,
+    passagesPerSecond: 0,
+  };
+}
+
+export const ModelStatus: MessageFns<ModelStatus> = {
+  encode(message: ModelStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.digest !== "") {
+      writer.uint32(10).string(message.digest);
+    }
+    if (message.modelId !== "") {
+      writer.uint32(18).string(message.modelId);
+    }
+    if (message.profile !== "") {
+      writer.uint32(26).string(message.profile);
+    }
+    if (message.dimensions !== 0) {
+      writer.uint32(32).uint32(message.dimensions);
+    }
+    if (message.role !== "") {
+      writer.uint32(42).string(message.role);
+    }
+    if (message.vectors !== 0) {
+      writer.uint32(48).uint64(message.vectors);
+    }
+    if (message.pending !== 0) {
+      writer.uint32(56).uint64(message.pending);
+    }
+    if (message.failed !== 0) {
+      writer.uint32(64).uint64(message.failed);
+    }
+    if (message.coverage !== 0) {
+      writer.uint32(73).double(message.coverage);
+    }
+    if (message.passagesPerSecond !== 0) {
+      writer.uint32(81).double(message.passagesPerSecond);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.profile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.dimensions = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.vectors = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.pending = longToNumber(reader.uint64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.failed = longToNumber(reader.uint64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.coverage = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.passagesPerSecond = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelStatus {
+    return {
+      digest: isSet(object.digest) ? globalThis.String(object.digest) : "",
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      profile: isSet(object.profile) ? globalThis.String(object.profile) : "",
+      dimensions: isSet(object.dimensions) ? globalThis.Number(object.dimensions) : 0,
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      vectors: isSet(object.vectors) ? globalThis.Number(object.vectors) : 0,
+      pending: isSet(object.pending) ? globalThis.Number(object.pending) : 0,
+      failed: isSet(object.failed) ? globalThis.Number(object.failed) : 0,
+      coverage: isSet(object.coverage) ? globalThis.Number(object.coverage) : 0,
+      passagesPerSecond: isSet(object.passagesPerSecond)
+        ? globalThis.Number(object.passagesPerSecond)
+        : isSet(object.passages_per_second)
+        ? globalThis.Number(object.passages_per_second)
+        : 0,
+    };
+  },
+
+  toJSON(message: ModelStatus): unknown {
+    const obj: any = {};
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.profile !== "") {
+      obj.profile = message.profile;
+    }
+    if (message.dimensions !== 0) {
+      obj.dimensions = Math.round(message.dimensions);
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.vectors !== 0) {
+      obj.vectors = Math.round(message.vectors);
+    }
+    if (message.pending !== 0) {
+      obj.pending = Math.round(message.pending);
+    }
+    if (message.failed !== 0) {
+      obj.failed = Math.round(message.failed);
+    }
+    if (message.coverage !== 0) {
+      obj.coverage = floatToJson(message.coverage);
+    }
+    if (message.passagesPerSecond !== 0) {
+      obj.passagesPerSecond = floatToJson(message.passagesPerSecond);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModelStatus>, I>>(base?: I): ModelStatus {
+    return ModelStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModelStatus>, I>>(object: I): ModelStatus {
+    const message = createBaseModelStatus();
+    message.digest = object.digest ?? "";
+    message.modelId = object.modelId ?? "";
+    message.profile = object.profile ?? "";
+    message.dimensions = object.dimensions ?? 0;
+    message.role = object.role ?? "";
+    message.vectors = object.vectors ?? 0;
+    message.pending = object.pending ?? 0;
+    message.failed = object.failed ?? 0;
+    message.coverage = object.coverage ?? 0;
+    message.passagesPerSecond = object.passagesPerSecond ?? 0;
+    return message;
+  },
+};
+
+function createBaseRotationStatusResponse(): RotationStatusResponse {
+  return {
+    models: [],
+    passages: 0,
+    currentDigest: "",
+    nextDigest: "",
+    previousDigest: "",
+    cutoverReady: false,
+    generation: 0,
+  };
+}
+
+export const RotationStatusResponse: MessageFns<RotationStatusResponse> = {
+  encode(message: RotationStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      ModelStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.passages !== 0) {
+      writer.uint32(16).uint64(message.passages);
+    }
+    if (message.currentDigest !== "") {
+      writer.uint32(26).string(message.currentDigest);
+    }
+    if (message.nextDigest !== "") {
+      writer.uint32(34).string(message.nextDigest);
+    }
+    if (message.previousDigest !== "") {
+      writer.uint32(42).string(message.previousDigest);
+    }
+    if (message.cutoverReady !== false) {
+      writer.uint32(48).bool(message.cutoverReady);
+    }
+    if (message.generation !== 0) {
+      writer.uint32(56).uint64(message.generation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotationStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotationStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(ModelStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.passages = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currentDigest = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextDigest = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.previousDigest = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.cutoverReady = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.generation = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotationStatusResponse {
+    return {
+      models: globalThis.Array.isArray(object?.models) ? object.models.map((e: any) => ModelStatus.fromJSON(e)) : [],
+      passages: isSet(object.passages) ? globalThis.Number(object.passages) : 0,
+      currentDigest: isSet(object.currentDigest)
+        ? globalThis.String(object.currentDigest)
+        : isSet(object.current_digest)
+        ? globalThis.String(object.current_digest)
+        : "",
+      nextDigest: isSet(object.nextDigest)
+        ? globalThis.String(object.nextDigest)
+        : isSet(object.next_digest)
+        ? globalThis.String(object.next_digest)
+        : "",
+      previousDigest: isSet(object.previousDigest)
+        ? globalThis.String(object.previousDigest)
+        : isSet(object.previous_digest)
+        ? globalThis.String(object.previous_digest)
+        : "",
+      cutoverReady: isSet(object.cutoverReady)
+        ? globalThis.Boolean(object.cutoverReady)
+        : isSet(object.cutover_ready)
+        ? globalThis.Boolean(object.cutover_ready)
+        : false,
+      generation: isSet(object.generation) ? globalThis.Number(object.generation) : 0,
+    };
+  },
+
+  toJSON(message: RotationStatusResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => ModelStatus.toJSON(e));
+    }
+    if (message.passages !== 0) {
+      obj.passages = Math.round(message.passages);
+    }
+    if (message.currentDigest !== "") {
+      obj.currentDigest = message.currentDigest;
+    }
+    if (message.nextDigest !== "") {
+      obj.nextDigest = message.nextDigest;
+    }
+    if (message.previousDigest !== "") {
+      obj.previousDigest = message.previousDigest;
+    }
+    if (message.cutoverReady !== false) {
+      obj.cutoverReady = message.cutoverReady;
+    }
+    if (message.generation !== 0) {
+      obj.generation = Math.round(message.generation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotationStatusResponse>, I>>(base?: I): RotationStatusResponse {
+    return RotationStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotationStatusResponse>, I>>(object: I): RotationStatusResponse {
+    const message = createBaseRotationStatusResponse();
+    message.models = object.models?.map((e) => ModelStatus.fromPartial(e)) || [];
+    message.passages = object.passages ?? 0;
+    message.currentDigest = object.currentDigest ?? "";
+    message.nextDigest = object.nextDigest ?? "";
+    message.previousDigest = object.previousDigest ?? "";
+    message.cutoverReady = object.cutoverReady ?? false;
+    message.generation = object.generation ?? 0;
+    return message;
+  },
+};
+
+function createBaseCutoverRequest(): CutoverRequest {
+  return { expectDigest: "", force: false };
+}
+
+export const CutoverRequest: MessageFns<CutoverRequest> = {
+  encode(message: CutoverRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expectDigest !== "") {
+      writer.uint32(10).string(message.expectDigest);
+    }
+    if (message.force !== false) {
+      writer.uint32(16).bool(message.force);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CutoverRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCutoverRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.expectDigest = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CutoverRequest {
+    return {
+      expectDigest: isSet(object.expectDigest)
+        ? globalThis.String(object.expectDigest)
+        : isSet(object.expect_digest)
+        ? globalThis.String(object.expect_digest)
+        : "",
+      force: isSet(object.force) ? globalThis.Boolean(object.force) : false,
+    };
+  },
+
+  toJSON(message: CutoverRequest): unknown {
+    const obj: any = {};
+    if (message.expectDigest !== "") {
+      obj.expectDigest = message.expectDigest;
+    }
+    if (message.force !== false) {
+      obj.force = message.force;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CutoverRequest>, I>>(base?: I): CutoverRequest {
+    return CutoverRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CutoverRequest>, I>>(object: I): CutoverRequest {
+    const message = createBaseCutoverRequest();
+    message.expectDigest = object.expectDigest ?? "";
+    message.force = object.force ?? false;
+    return message;
+  },
+};
+
+function createBaseRollbackRequest(): RollbackRequest {
+  return {};
+}
+
+export const RollbackRequest: MessageFns<RollbackRequest> = {
+  encode(_: RollbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RollbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRollbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RollbackRequest {
+    return {};
+  },
+
+  toJSON(_: RollbackRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RollbackRequest>, I>>(base?: I): RollbackRequest {
+    return RollbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RollbackRequest>, I>>(_: I): RollbackRequest {
+    const message = createBaseRollbackRequest();
+    return message;
+  },
+};
+
+function createBasePurgeModelRequest(): PurgeModelRequest {
+  return { digest: "" };
+}
+
+export const PurgeModelRequest: MessageFns<PurgeModelRequest> = {
+  encode(message: PurgeModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.digest !== "") {
+      writer.uint32(10).string(message.digest);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PurgeModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePurgeModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PurgeModelRequest {
+    return { digest: isSet(object.digest) ? globalThis.String(object.digest) : "" };
+  },
+
+  toJSON(message: PurgeModelRequest): unknown {
+    const obj: any = {};
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PurgeModelRequest>, I>>(base?: I): PurgeModelRequest {
+    return PurgeModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PurgeModelRequest>, I>>(object: I): PurgeModelRequest {
+    const message = createBasePurgeModelRequest();
+    message.digest = object.digest ?? "";
+    return message;
+  },
+};
+
+function createBasePurgeModelResponse(): PurgeModelResponse {
+  return { vectorsRemoved: 0 };
+}
+
+export const PurgeModelResponse: MessageFns<PurgeModelResponse> = {
+  encode(message: PurgeModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.vectorsRemoved !== 0) {
+      writer.uint32(8).uint64(message.vectorsRemoved);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PurgeModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePurgeModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.vectorsRemoved = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PurgeModelResponse {
+    return {
+      vectorsRemoved: isSet(object.vectorsRemoved)
+        ? globalThis.Number(object.vectorsRemoved)
+        : isSet(object.vectors_removed)
+        ? globalThis.Number(object.vectors_removed)
+        : 0,
+    };
+  },
+
+  toJSON(message: PurgeModelResponse): unknown {
+    const obj: any = {};
+    if (message.vectorsRemoved !== 0) {
+      obj.vectorsRemoved = Math.round(message.vectorsRemoved);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PurgeModelResponse>, I>>(base?: I): PurgeModelResponse {
+    return PurgeModelResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PurgeModelResponse>, I>>(object: I): PurgeModelResponse {
+    const message = createBasePurgeModelResponse();
+    message.vectorsRemoved = object.vectorsRemoved ?? 0;
     return message;
   },
 };
@@ -2866,6 +4956,53 @@ export const SearchService = {
     responseSerialize: (value: StatsResponse): Buffer => Buffer.from(StatsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StatsResponse => StatsResponse.decode(value),
   },
+  /**
+   * Record a user's signals on documents (ratings 1-5, likes, dislikes,
+   * clicks). The user's taste vectors are updated in the same transaction.
+   * INVALID_ARGUMENT when a signal names a document the tenant does not have.
+   */
+  recordInteractions: {
+    path: "/polysearch.search.v1.Search/RecordInteractions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordInteractionsRequest): Buffer =>
+      Buffer.from(RecordInteractionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordInteractionsRequest => RecordInteractionsRequest.decode(value),
+    responseSerialize: (value: RecordInteractionsResponse): Buffer =>
+      Buffer.from(RecordInteractionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordInteractionsResponse => RecordInteractionsResponse.decode(value),
+  },
+  /** Documents nearest the user's taste that the user has no signal on yet. */
+  recommend: {
+    path: "/polysearch.search.v1.Search/Recommend" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecommendRequest): Buffer => Buffer.from(RecommendRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecommendRequest => RecommendRequest.decode(value),
+    responseSerialize: (value: RecommendResponse): Buffer => Buffer.from(RecommendResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecommendResponse => RecommendResponse.decode(value),
+  },
+  /** Users of the tenant whose tastes are nearest this user's. */
+  similarUsers: {
+    path: "/polysearch.search.v1.Search/SimilarUsers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SimilarUsersRequest): Buffer => Buffer.from(SimilarUsersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SimilarUsersRequest => SimilarUsersRequest.decode(value),
+    responseSerialize: (value: SimilarUsersResponse): Buffer =>
+      Buffer.from(SimilarUsersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SimilarUsersResponse => SimilarUsersResponse.decode(value),
+  },
+  /** Remove every signal and taste vector of a user. */
+  forgetUser: {
+    path: "/polysearch.search.v1.Search/ForgetUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ForgetUserRequest): Buffer => Buffer.from(ForgetUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ForgetUserRequest => ForgetUserRequest.decode(value),
+    responseSerialize: (value: ForgetUserResponse): Buffer => Buffer.from(ForgetUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ForgetUserResponse => ForgetUserResponse.decode(value),
+  },
 } as const;
 
 export interface SearchServer extends UntypedServiceImplementation {
@@ -2880,6 +5017,18 @@ export interface SearchServer extends UntypedServiceImplementation {
   get: handleUnaryCall<GetRequest, GetResponse>;
   search: handleUnaryCall<SearchRequest, SearchResponse>;
   stats: handleUnaryCall<StatsRequest, StatsResponse>;
+  /**
+   * Record a user's signals on documents (ratings 1-5, likes, dislikes,
+   * clicks). The user's taste vectors are updated in the same transaction.
+   * INVALID_ARGUMENT when a signal names a document the tenant does not have.
+   */
+  recordInteractions: handleUnaryCall<RecordInteractionsRequest, RecordInteractionsResponse>;
+  /** Documents nearest the user's taste that the user has no signal on yet. */
+  recommend: handleUnaryCall<RecommendRequest, RecommendResponse>;
+  /** Users of the tenant whose tastes are nearest this user's. */
+  similarUsers: handleUnaryCall<SimilarUsersRequest, SimilarUsersResponse>;
+  /** Remove every signal and taste vector of a user. */
+  forgetUser: handleUnaryCall<ForgetUserRequest, ForgetUserResponse>;
 }
 
 export interface SearchClient extends Client {
@@ -2961,11 +5110,217 @@ export interface SearchClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: StatsResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Record a user's signals on documents (ratings 1-5, likes, dislikes,
+   * clicks). The user's taste vectors are updated in the same transaction.
+   * INVALID_ARGUMENT when a signal names a document the tenant does not have.
+   */
+  recordInteractions(
+    request: RecordInteractionsRequest,
+    callback: (error: ServiceError | null, response: RecordInteractionsResponse) => void,
+  ): ClientUnaryCall;
+  recordInteractions(
+    request: RecordInteractionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordInteractionsResponse) => void,
+  ): ClientUnaryCall;
+  recordInteractions(
+    request: RecordInteractionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordInteractionsResponse) => void,
+  ): ClientUnaryCall;
+  /** Documents nearest the user's taste that the user has no signal on yet. */
+  recommend(
+    request: RecommendRequest,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  recommend(
+    request: RecommendRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  recommend(
+    request: RecommendRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  /** Users of the tenant whose tastes are nearest this user's. */
+  similarUsers(
+    request: SimilarUsersRequest,
+    callback: (error: ServiceError | null, response: SimilarUsersResponse) => void,
+  ): ClientUnaryCall;
+  similarUsers(
+    request: SimilarUsersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SimilarUsersResponse) => void,
+  ): ClientUnaryCall;
+  similarUsers(
+    request: SimilarUsersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SimilarUsersResponse) => void,
+  ): ClientUnaryCall;
+  /** Remove every signal and taste vector of a user. */
+  forgetUser(
+    request: ForgetUserRequest,
+    callback: (error: ServiceError | null, response: ForgetUserResponse) => void,
+  ): ClientUnaryCall;
+  forgetUser(
+    request: ForgetUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ForgetUserResponse) => void,
+  ): ClientUnaryCall;
+  forgetUser(
+    request: ForgetUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ForgetUserResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const SearchClient = makeGenericClientConstructor(SearchService, "polysearch.search.v1.Search") as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): SearchClient;
   service: typeof SearchService;
+  serviceName: string;
+};
+
+/**
+ * Operator calls for changing the embedding model without losing semantic
+ * search: while a next model is configured, the backfill embeds every
+ * passage with it beside the current model's vectors; cutover switches every
+ * replica to it at once; rollback points back; purge drops a model's vectors.
+ */
+export type SearchAdminService = typeof SearchAdminService;
+export const SearchAdminService = {
+  rotationStatus: {
+    path: "/polysearch.search.v1.SearchAdmin/RotationStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotationStatusRequest): Buffer =>
+      Buffer.from(RotationStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotationStatusRequest => RotationStatusRequest.decode(value),
+    responseSerialize: (value: RotationStatusResponse): Buffer =>
+      Buffer.from(RotationStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotationStatusResponse => RotationStatusResponse.decode(value),
+  },
+  /** FAILED_PRECONDITION unless the next model covers every passage (or force). */
+  cutover: {
+    path: "/polysearch.search.v1.SearchAdmin/Cutover" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CutoverRequest): Buffer => Buffer.from(CutoverRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CutoverRequest => CutoverRequest.decode(value),
+    responseSerialize: (value: RotationStatusResponse): Buffer =>
+      Buffer.from(RotationStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotationStatusResponse => RotationStatusResponse.decode(value),
+  },
+  /** Serve the previous model again (its vectors are kept until purged). */
+  rollback: {
+    path: "/polysearch.search.v1.SearchAdmin/Rollback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RollbackRequest): Buffer => Buffer.from(RollbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RollbackRequest => RollbackRequest.decode(value),
+    responseSerialize: (value: RotationStatusResponse): Buffer =>
+      Buffer.from(RotationStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotationStatusResponse => RotationStatusResponse.decode(value),
+  },
+  /** Drop a model's vectors; FAILED_PRECONDITION for the current or next model. */
+  purgeModel: {
+    path: "/polysearch.search.v1.SearchAdmin/PurgeModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PurgeModelRequest): Buffer => Buffer.from(PurgeModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PurgeModelRequest => PurgeModelRequest.decode(value),
+    responseSerialize: (value: PurgeModelResponse): Buffer => Buffer.from(PurgeModelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PurgeModelResponse => PurgeModelResponse.decode(value),
+  },
+} as const;
+
+export interface SearchAdminServer extends UntypedServiceImplementation {
+  rotationStatus: handleUnaryCall<RotationStatusRequest, RotationStatusResponse>;
+  /** FAILED_PRECONDITION unless the next model covers every passage (or force). */
+  cutover: handleUnaryCall<CutoverRequest, RotationStatusResponse>;
+  /** Serve the previous model again (its vectors are kept until purged). */
+  rollback: handleUnaryCall<RollbackRequest, RotationStatusResponse>;
+  /** Drop a model's vectors; FAILED_PRECONDITION for the current or next model. */
+  purgeModel: handleUnaryCall<PurgeModelRequest, PurgeModelResponse>;
+}
+
+export interface SearchAdminClient extends Client {
+  rotationStatus(
+    request: RotationStatusRequest,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  rotationStatus(
+    request: RotationStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  rotationStatus(
+    request: RotationStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** FAILED_PRECONDITION unless the next model covers every passage (or force). */
+  cutover(
+    request: CutoverRequest,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  cutover(
+    request: CutoverRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  cutover(
+    request: CutoverRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Serve the previous model again (its vectors are kept until purged). */
+  rollback(
+    request: RollbackRequest,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  rollback(
+    request: RollbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  rollback(
+    request: RollbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotationStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Drop a model's vectors; FAILED_PRECONDITION for the current or next model. */
+  purgeModel(
+    request: PurgeModelRequest,
+    callback: (error: ServiceError | null, response: PurgeModelResponse) => void,
+  ): ClientUnaryCall;
+  purgeModel(
+    request: PurgeModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PurgeModelResponse) => void,
+  ): ClientUnaryCall;
+  purgeModel(
+    request: PurgeModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PurgeModelResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const SearchAdminClient = makeGenericClientConstructor(
+  SearchAdminService,
+  "polysearch.search.v1.SearchAdmin",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): SearchAdminClient;
+  service: typeof SearchAdminService;
   serviceName: string;
 };
 
