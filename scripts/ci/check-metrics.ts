@@ -25,8 +25,7 @@ async function scrapeLiveServices(outDir: string): Promise<string[]> {
   await globalSetup(); // the tiny fixture model, as the tests use it
   const { startEmbedderProcess, startSearchProcess } = await import('../../test/support/search-stack.js');
   const { httpStatus, waitFor } = await import('../../test/support/service-process.js');
-  const { searchClient, SearchMode } = await import('../../test/support/search-client.js');
-  const { embedderClient, InputType } = await import('../../test/support/embedder-client.js');
+  const { PolysearchEmbedderClient, PolysearchSearchClient, InputType, SearchMode } = await import('../../shared/client/index.js');
 
   const embedder = await startEmbedderProcess(0);
   const stops: (() => Promise<unknown>)[] = [() => embedder.stop()];
@@ -35,8 +34,8 @@ async function scrapeLiveServices(outDir: string): Promise<string[]> {
     await waitFor(async () => (await httpStatus(embedderHttp, '/readyz')) === 200, 120_000);
     const search = await startSearchProcess(embedder.listening.grpcPort as number);
     stops.unshift(() => search.stop());
-    const s = searchClient(search.grpcPort);
-    const e = embedderClient(embedder.listening.grpcPort as number);
+    const s = new PolysearchSearchClient({ address: `127.0.0.1:${search.grpcPort}` });
+    const e = new PolysearchEmbedderClient({ address: `127.0.0.1:${embedder.listening.grpcPort as number}` });
     try {
       await s.upsert([{ tenantId: 'metrics', id: 'a', locale: 'en', title: 'Invoices', content: 'Send the invoice by email.' }]);
       for (const mode of [SearchMode.SEARCH_MODE_HYBRID, SearchMode.SEARCH_MODE_SEMANTIC, SearchMode.SEARCH_MODE_KEYWORD]) {
@@ -45,7 +44,7 @@ async function scrapeLiveServices(outDir: string): Promise<string[]> {
       await s.stats('metrics');
       // Failed calls too, so error-labelled series are checked as well.
       await s.search({ tenantId: '', query: 'x' }).catch(() => undefined);
-      await e.embed({ texts: ['x'], inputType: InputType.INPUT_TYPE_UNSPECIFIED }).catch(() => undefined);
+      await e.embed(['x'], InputType.INPUT_TYPE_UNSPECIFIED).catch(() => undefined);
     } finally {
       s.close();
       e.close();
