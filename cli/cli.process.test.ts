@@ -8,10 +8,13 @@ import { startEmbedderProcess, startSearchProcess } from '../test/support/search
 import { searchClient } from '../test/support/search-client.js';
 import type { ServiceProcess } from '../test/support/service-process.js';
 import { EXIT } from './exit-codes.js';
+import { main } from './main.js';
 
 /**
- * The `polysearch` bin as a person runs it, against a real embedder (tiny
- * fixture model) and a real search process (PGlite, or Postgres in CI).
+ * The CLI against a real embedder (tiny fixture model) and a real search
+ * process (PGlite, or Postgres in CI). Runs that must be killed, or that
+ * check what a terminal-less user sees, spawn the `polysearch` bin; the others
+ * call main() in this process (a spawn costs seconds on a busy machine).
  */
 type SearchStack = Awaited<ReturnType<typeof startSearchProcess>>;
 let embedder: ServiceProcess;
@@ -45,7 +48,18 @@ function cli(args: string[]) {
   );
   return { proc, done };
 }
-const run = (...args: string[]) => cli(args).done;
+/** main() in this process, as the bin runs it (stdout/stderr not terminals). */
+async function run(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const progress = args[0] === 'ingest' ? ['--progress-every', '1'] : [];
+  const code = await main([...args, '--address', address, ...progress], {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
 
 function writeJsonl(name: string, count: number, make: (i: number) => object = (i) => ({ id: `doc-${i}`, title: `Document ${i}`, content: `invoice number ${i} sent by email to the customer`, locale: 'en' })) {
   const path = join(dir, name);
@@ -98,7 +112,7 @@ describe('polysearch ingest / search / stats against real services', () => {
   });
 
   it('killed mid-way, a rerun resumes after the last acknowledged batch and stores every document once', async () => {
-    const total = 600;
+    const total = 400;
     const file = writeJsonl('big.jsonl', total, (i) => ({ id: `big-${i}`, content: `passage ${i} about shipping and delivery of order ${i}` }));
     const checkpointPath = `${file}.polysearch-checkpoint.json`;
     const killed = cli(['ingest', file, '--tenant', 'resume', '--batch', '2']);
@@ -171,8 +185,8 @@ describe('polysearch ingest / search / stats against real services', () => {
     expect(await documentsOf('refused')).toBe(7);
   });
 
-  it('search prints a readable table; stats the tenant counts', async () => {
-    const res = await run('search', 'invoice email', '--tenant', 'jsonl', '--mode', 'keyword', '--limit', '3');
+  it('search prints a readable table; stats the tenant counts (the bin, as a person runs it)', async () => {
+    const res = await cli(['search', 'invoice email', '--tenant', 'jsonl', '--mode', 'keyword', '--limit', '3']).done;
     expect(res.code, res.stderr).toBe(EXIT.ok);
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^keyword search in tenant "jsonl" · 3 hits · [\d.]+ ms$/);

@@ -51,7 +51,7 @@ describe('retries', () => {
     const times = fake.calls('stats').map((c) => c.at);
     expect(times).toHaveLength(6);
     // Each gap is one backoff (< 80 ms) plus a loopback round trip; generous slack for a busy machine.
-    for (const gap of gaps(times)) expect(gap).toBeLessThan(80 + 250);
+    for (const gap of gaps(times)) expect(gap).toBeLessThan(80 + 400);
   });
 
   it('retry: false makes exactly one attempt', async () => {
@@ -93,15 +93,17 @@ describe('deadlines', () => {
     const started = Date.now();
     await expect(search.search({ tenantId: 'acme', query: 'q' }, { deadlineMs: 300 })).rejects.toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(fake.calls('search')).toHaveLength(1);
   });
 
   it('bound the retries: an always-UNAVAILABLE server costs at most the deadline', async () => {
     fake.script('stats', unavailable);
     const started = Date.now();
-    await expect(search.stats('', { deadlineMs: 400, retry: { maxAttempts: 1_000 } })).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
-    expect(Date.now() - started).toBeLessThan(400 + 150);
+    const err = await search.stats('', { deadlineMs: 400, retry: { maxAttempts: 1_000 } }).catch((e: grpc.ServiceError) => e);
+    // The last attempt may itself run into the deadline on a busy machine.
+    expect([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]).toContain((err as grpc.ServiceError).code);
+    expect(Date.now() - started).toBeLessThan(400 + 400); // slack for a busy machine; unbounded would be ~40 s
     expect(fake.calls('stats').length).toBeLessThan(1_000);
   });
 
@@ -109,8 +111,10 @@ describe('deadlines', () => {
     const client = new PolysearchSearchClient({ address: fake.address, defaultDeadlineMs: 1_234 });
     try {
       const started = Date.now();
-      await client.stats();
-      expect(Math.abs(fake.calls('stats')[0].deadline! - (started + 1_234))).toBeLessThan(100);
+      await client.stats('default-deadline');
+      // Found by tenant: an attempt of the previous test may still arrive after the reset.
+      const call = fake.calls('stats').find((c) => (c.request as { tenantId: string }).tenantId === 'default-deadline')!;
+      expect(Math.abs(call.deadline! - (started + 1_234))).toBeLessThan(100);
     } finally {
       client.close();
     }
