@@ -67,6 +67,14 @@ describe('polysearch exit codes without a service', () => {
     expect(stderr).toMatch(/2 invalid lines .* nothing was sent/);
   });
 
+  it('a checkpoint that cannot be written → 2, before anything is sent', async () => {
+    const file = join(dir, 'fine.jsonl');
+    writeFileSync(file, '{"id":"a","content":"ok"}\n');
+    const { code, stderr } = await run('ingest', file, '--tenant', 't', '--address', '127.0.0.1:1', '--checkpoint', join(dir, 'no-such-dir', 'cp.json'));
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toMatch(/cannot write the checkpoint .*--checkpoint PATH/);
+  });
+
   it('no service at the address → 4, for every command', async () => {
     const address = `127.0.0.1:${await closedPort()}`;
     const file = join(dir, 'ok.jsonl');

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isServiceError, status, type DocumentInput, type PolysearchSearchClient } from '../../shared/client/index.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { serviceFailure } from '../service-errors.js';
@@ -91,6 +93,12 @@ export async function ingest(client: PolysearchSearchClient, o: IngestOptions, i
     throw new CliError(EXIT.input, `${problems.length} invalid line${problems.length === 1 ? '' : 's'} in ${o.file}; nothing was sent. Fix them and run again.`);
   }
   if (total === 0) throw new CliError(EXIT.input, `${o.file} holds no documents`);
+
+  try {
+    await access(dirname(o.checkpointPath), constants.W_OK);
+  } catch {
+    throw new CliError(EXIT.usage, `cannot write the checkpoint ${o.checkpointPath}: pass --checkpoint PATH in a writable directory`);
+  }
 
   const target: Checkpoint['target'] = { address: o.address, tenantId: o.tenantId, locale: o.locale, format: o.format };
   const resume = o.restart ? undefined : await loadCheckpoint(o.checkpointPath, o.file, target);
