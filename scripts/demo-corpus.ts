@@ -1,9 +1,12 @@
 import type { DocumentPartial } from '../test/support/search-client.js';
 
 /**
- * A small multilingual help-centre corpus: the same six topics in English,
- * German, French, Italian and Spanish, so that with real e5 weights a query in
- * one language finds the answer written in another.
+ * A small multilingual corpus: an online shop's help centre (six topics) and
+ * two service pages of a staffing agency (supply teachers for schools; event
+ * and trade-fair staff, a near neighbour), each in English, German, French,
+ * Italian and Spanish, so that with real e5 weights a query in one language
+ * finds the answer written in another, and a query about temporary school
+ * staff has to tell the two staffing services apart.
  */
 const topics: Record<string, Record<string, [string, string]>> = {
   password: {
@@ -48,7 +51,24 @@ const topics: Record<string, Record<string, [string, string]>> = {
     it: ['Come proteggiamo i tuoi dati', 'I tuoi dati restano su server nell\'Unione europea. Non vendiamo mai dati personali e puoi chiederne una copia o la cancellazione in qualsiasi momento.'],
     es: ['Cómo protegemos sus datos', 'Sus datos permanecen en servidores de la Unión Europea. Nunca vendemos datos personales y puede pedir una copia o su eliminación en cualquier momento.'],
   },
+  'supply-teachers': {
+    en: ['Supply teachers for schools', 'Our education team places qualified supply teachers and cover supervisors in primary and secondary schools, for a single day of sickness cover or for a whole term. Every teacher holds qualified teacher status and an enhanced background check. Call before 7.30 am for cover on the same day.'],
+    de: ['Vertretungslehrkräfte für Schulen', 'Unser Bildungsteam vermittelt qualifizierte Vertretungslehrkräfte an Grundschulen und weiterführende Schulen – für einen einzelnen Krankheitstag oder für ein ganzes Schulhalbjahr. Alle Lehrkräfte haben eine Lehrbefähigung und ein erweitertes Führungszeugnis. Für eine Vertretung am selben Tag rufen Sie bis 7:30 Uhr an.'],
+    fr: ['Enseignants remplaçants pour les écoles', 'Notre pôle éducation met à disposition des enseignants remplaçants qualifiés pour les écoles primaires, les collèges et les lycées, pour une seule journée d\'absence comme pour un trimestre entier. Chaque enseignant est diplômé et son casier judiciaire est vérifié. Appelez avant 7 h 30 pour un remplacement le jour même.'],
+    it: ['Insegnanti supplenti per le scuole', 'Il nostro team scuola fornisce insegnanti supplenti qualificati a scuole primarie e secondarie, per un solo giorno di malattia o per un intero trimestre. Ogni docente è abilitato e ha il casellario giudiziale verificato. Per una supplenza in giornata chiamate entro le 7.30.'],
+    es: ['Profesores sustitutos para colegios', 'Nuestro equipo de educación proporciona profesores sustitutos titulados a colegios de primaria y secundaria, para un solo día de baja o para un trimestre completo. Todos los docentes tienen la titulación exigida y el certificado de antecedentes. Para una sustitución el mismo día, llame antes de las 7:30.'],
+  },
+  'event-staff': {
+    en: ['Event and trade fair staff', 'Need hosts, cloakroom attendants or promoters for a trade fair, a conference or a product launch? We provide trained event staff at 48 hours\' notice, in uniform or in your brand colours, for a few hours or a whole week.'],
+    de: ['Messe- und Eventpersonal', 'Sie brauchen Hostessen, Garderobenpersonal oder Promoter für eine Messe, eine Konferenz oder eine Produkteinführung? Wir stellen geschultes Eventpersonal mit 48 Stunden Vorlauf, in Uniform oder in Ihren Markenfarben, für wenige Stunden oder eine ganze Woche.'],
+    fr: ['Personnel pour salons et événements', 'Besoin d\'hôtesses, d\'agents de vestiaire ou d\'animateurs pour un salon, une conférence ou un lancement de produit ? Nous fournissons du personnel événementiel formé sous 48 heures, en uniforme ou aux couleurs de votre marque, pour quelques heures ou une semaine entière.'],
+    it: ['Personale per fiere ed eventi', 'Vi servono hostess, addetti al guardaroba o promoter per una fiera, un congresso o il lancio di un prodotto? Forniamo personale per eventi formato con 48 ore di preavviso, in divisa o con i colori del vostro marchio, per poche ore o un\'intera settimana.'],
+    es: ['Personal para ferias y eventos', '¿Necesita azafatas, personal de guardarropa o promotores para una feria, un congreso o un lanzamiento de producto? Ofrecemos personal de eventos formado con 48 horas de antelación, con uniforme o con los colores de su marca, por unas horas o una semana entera.'],
+  },
 };
+
+/** Topics that are a staffing agency's service pages rather than shop help articles. */
+const SERVICES = new Set(['supply-teachers', 'event-staff']);
 
 export const DEMO_TENANT = 'demo';
 
@@ -57,9 +77,25 @@ export const demoCorpus: DocumentPartial[] = Object.entries(topics).flatMap(([to
     tenantId: DEMO_TENANT,
     id: `${topic}-${locale}`,
     locale,
-    sourceType: topic === 'privacy' ? 'policy' : 'faq',
+    sourceType: SERVICES.has(topic) ? 'service' : topic === 'privacy' ? 'policy' : 'faq',
     title,
     content,
     metadata: { topic },
   })),
 );
+
+/**
+ * The same need in five languages, worded unlike the answer ("staff for a
+ * temporary school" vs "supply teachers"): it must find the supply-teacher
+ * pages, not the event-staff ones (the phrasings of the real model's semantic
+ * sanity check in
+ * ../shared/models/multilingual-e5-small/PROVENANCE.md). The demo runs them
+ * by meaning and test/demo.test.ts checks the first hit on the real model.
+ */
+export const MEANING_CHECKS: { lang: string; query: string; topic: string }[] = [
+  { lang: 'en', query: 'staff for a temporary school', topic: 'supply-teachers' },
+  { lang: 'de', query: 'Personal für eine befristete Schule', topic: 'supply-teachers' },
+  { lang: 'fr', query: 'personnel pour une école temporaire', topic: 'supply-teachers' },
+  { lang: 'it', query: 'personale per una scuola temporanea', topic: 'supply-teachers' },
+  { lang: 'es', query: 'personal para una escuela temporal', topic: 'supply-teachers' },
+];

@@ -19,13 +19,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateFixtureModel } from '../../scripts/model-fixture/generate.js';
-import { normalizeQuery } from '../../services/search/src/cache/query-vector-cache.js';
+import { cleanQueryText, parseFilters, type SearchFilters } from '../../services/search/src/core/search/query.js';
 import { reciprocalRankFusion } from '../../services/search/src/fusion/index.js';
 import { openDb } from '../../services/search/src/store/db.js';
 import { quoteIdent } from '../../services/search/src/store/identifiers.js';
-import { normalizeFilters, type SearchFilters } from '../../services/search/src/store/search-queries.js';
 import { SearchStore } from '../../services/search/src/store/search-store.js';
-import { buildSemanticQuery, semanticSearchIn } from '../../services/search/src/store/semantic-search.js';
+import { buildSemanticQuery, semanticCandidatesIn } from '../../services/search/src/store/semantic-search.js';
 import { toVectorLiteral } from '../../services/search/src/store/vector-codec.js';
 import { ROOT_DIR } from '../../shared/paths.js';
 import { embedderClient, InputType } from '../../test/support/embedder-client.js';
@@ -239,26 +238,27 @@ async function run(): Promise<void> {
   const queryRng = mulberry32(SEED + 1);
   // Tenants uniform over tenants (small ones included), no other filter, first page of 10.
   const queries = Array.from({ length: QUERIES }, (_, i) => ({ tenantId: tenantName(i % TENANTS), text: makeQueryText(queryRng) }));
-  // The same query vectors the service will get (the service embeds normalizeQuery(text), one text per call).
+  // The same query vectors the service will get (the service embeds cleanQueryText(text), one text per call).
   const queryVectors = new Map<string, number[]>();
   for (const q of queries) {
-    const text = normalizeQuery(q.text);
+    const text = cleanQueryText(q.text);
     if (queryVectors.has(text)) continue;
     const res = await embedder.embed({ texts: [text], inputType: InputType.INPUT_TYPE_QUERY });
     queryVectors.set(text, res.embeddings[0].values);
   }
-  const noFilters: SearchFilters = { locale: '', sourceTypes: [], metadata: {} };
+  const noFilters: SearchFilters = parseFilters('', {});
+  const queryModel = { digest: fingerprint, profile: 'e5', dimensions: DIMS, fixture: true };
 
   const direct = async (q: (typeof queries)[number], mode: Mode): Promise<string[]> => {
-    const vector = queryVectors.get(normalizeQuery(q.text))!;
-    // The service's parameters: min_score none (fixture model), ef_search default, fingerprint = the model digest.
-    const semantic = (limit: number) =>
-      store.semanticSearch({ tenantId: q.tenantId, vector, filters: noFilters, limit, offset: 0, minScore: null, fingerprint });
-    const keyword = (limit: number) => store.keywordSearch({ tenantId: q.tenantId, query: q.text, filters: noFilters, limit, offset: 0, minScore: null });
-    if (mode === 'semantic') return (await semantic(LIMIT)).hits.map((h) => h.id);
-    if (mode === 'keyword') return (await keyword(LIMIT)).hits.map((h) => h.id);
+    const text = cleanQueryText(q.text);
+    const vector = queryVectors.get(text)!;
+    // The service's parameters: no floor (fixture model), ef_search default, the model's vectors only.
+    const semantic = (depth: number) => store.semantic({ tenantId: q.tenantId, vector, model: queryModel, filters: noFilters, depth, efSearch: undefined });
+    const keyword = (depth: number) => store.keyword({ tenantId: q.tenantId, text, filters: noFilters, depth });
+    if (mode === 'semantic') return (await semantic(LIMIT + 1)).slice(0, LIMIT).map((h) => h.id);
+    if (mode === 'keyword') return (await keyword(LIMIT + 1)).slice(0, LIMIT).map((h) => h.id);
     const [sem, kw] = await Promise.all([semantic(HYBRID_DEPTH), keyword(HYBRID_DEPTH)]);
-    return reciprocalRankFusion(sem.hits, kw.hits, { k: RRF_K })
+    return reciprocalRankFusion(sem, kw, { k: RRF_K })
       .slice(0, LIMIT)
       .map((f) => f.id);
   };
@@ -319,7 +319,7 @@ async function run(): Promise<void> {
     /** none: plain `ORDER BY embedding <=> q LIMIT 10` over the whole table, the index's recall without filters. */
     group: 'none' | 'tenant' | 'tenant+team';
     tenant: number;
-    filters: SearchFilters;
+    filters: { metadata?: Record<string, string> };
     vector: number[];
   }
   const recallQueries: RecallQuery[] = [];
@@ -333,19 +333,19 @@ async function run(): Promise<void> {
   addQueries('tenant', (i) => ({ tenant: i % TENANTS, filters: {} }));
   addQueries('tenant+team', (i) => ({ tenant: i % top, filters: { metadata: { team: TEAMS[i % TEAMS.length] } } }));
 
-  const params = (r: RecallQuery) => ({ tenantId: tenantName(r.tenant), vector: r.vector, filters: r.filters, limit: LIMIT, offset: 0, minScore: null, fingerprint });
+  const params = (r: RecallQuery) => ({ tenantId: tenantName(r.tenant), vector: r.vector, model: { digest: fingerprint, profile: 'e5', dimensions: DIMS, fixture: true }, filters: parseFilters('', r.filters), depth: LIMIT, efSearch: undefined as number | undefined });
   const plainSql = `SELECT doc_id AS id, (1 - (embedding <=> $1::vector))::float8 AS score FROM ${quoteIdent(schema)}.passages ORDER BY embedding <=> $1::vector LIMIT ${LIMIT}`;
   /** Top ids by the HNSW path at this ef_search, or exactly ('exact': SET LOCAL enable_indexscan = off leaves no HNSW path). */
   const topHits = (r: RecallQuery, ef: number | 'exact') =>
     db.transaction(async (tx): Promise<{ id: string; score: number }[]> => {
       if (ef === 'exact') await tx.query('SET LOCAL enable_indexscan = off');
-      if (r.group !== 'none') return (await semanticSearchIn(store.ctx, tx, ef === 'exact' ? params(r) : { ...params(r), efSearch: ef })).hits;
+      if (r.group !== 'none') return semanticCandidatesIn(store.ctx, tx, ef === 'exact' ? params(r) : { ...params(r), efSearch: ef });
       if (ef !== 'exact') await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(ef)]);
       return (await tx.query<{ id: string; score: number }>(plainSql, [toVectorLiteral(r.vector, DIMS)])).rows;
     });
-  // Whether the planner picks the HNSW index (for the store's query: its first round, candidates as semanticSearchIn computes them).
+  // Whether the planner picks the HNSW index (for the store's query: its first round, candidates as semanticCandidatesIn computes them).
   const usesHnsw = (r: RecallQuery, ef: number) => {
-    const normalized = { tenantId: tenantName(r.tenant), vectorLiteral: toVectorLiteral(r.vector, DIMS), filters: normalizeFilters(r.filters), fingerprint, minScore: null };
+    const normalized = { tenantId: tenantName(r.tenant), vectorLiteral: toVectorLiteral(r.vector, DIMS), filters: parseFilters('', r.filters), fingerprint };
     const { sql, values: args } =
       r.group === 'none' ? { sql: plainSql, values: [normalized.vectorLiteral] } : buildSemanticQuery(store.ctx, normalized, Math.max(40, (LIMIT + 1) * 4), LIMIT + 1);
     return db.transaction(async (tx) => {

@@ -17,8 +17,9 @@ export function startEmbedderProcess(grpcPort = 0, env: Record<string, string> =
  * A search process on real Postgres when TEST_DATABASE_URL is set (CI), on
  * embedded PGlite otherwise, each in a schema of its own.
  */
-export async function startSearchProcess(embedderPort: number, env: Record<string, string> = {}) {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+export async function startSearchProcess(embedderPort: number, env: Record<string, string> = {}, options: { keepSchema?: boolean } = {}) {
+  // A test may pass SEARCH_DB_SCHEMA to reopen a schema another process wrote.
+  const schema = env.SEARCH_DB_SCHEMA ?? `t_${randomBytes(6).toString('hex')}`;
   const databaseUrl = process.env.TEST_DATABASE_URL;
   const proc = await startServiceProcess(
     'services/search/src/main.ts',
@@ -39,11 +40,12 @@ export async function startSearchProcess(embedderPort: number, env: Record<strin
   );
   return {
     proc,
+    schema,
     grpcPort: proc.listening.grpcPort as number,
     httpPort: proc.listening.httpPort as number,
     async stop() {
       await proc.stop();
-      if (databaseUrl) {
+      if (databaseUrl && !options.keepSchema) {
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -8,9 +8,12 @@ import type { SearchConfig } from './config.js';
 import { DocumentCore } from './core/document-core.js';
 import { SearchCore } from './core/search-core.js';
 import { EmbedderClient } from './embedder/embedder-client.js';
+import { queryEmbedderOf } from './embedder/query-embedder.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
 import { createSearchMetrics } from './metrics.js';
-import { openDb } from './store/db.js';
+import { openDb, type Db } from './store/db.js';
+import { ReplicatedSearchStore } from './store/replicated-search-store.js';
+import { RoutedDb } from './store/routed-db.js';
 import { SearchStore } from './store/search-store.js';
 
 export interface SearchApp {
@@ -32,16 +35,39 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     databaseUrl: config.database.url,
     dataDir: config.database.pgliteDataDir,
     poolMax: config.database.poolSize,
-    applicationName: 'polysearch-search',
+    applicationName: config.database.applicationName,
   });
-  const store = await SearchStore.open(db, {
+  const storeConfig = {
     schema: config.database.schema,
     dims: config.vectors.dimensions,
     hnswM: config.vectors.hnswM,
     hnswEfConstruction: config.vectors.hnswEfConstruction,
     efSearch: config.vectors.hnswEfSearch,
-    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords },
-  });
+    chunker: { wordsPerPassage: config.passages.maxWords, overlapWords: config.passages.overlapWords, maxPassageBytes: config.passages.maxBytes },
+  };
+  // With read replicas, Search/Get/Stats read through the router (store/routed-db.ts); the rest stays on `db`.
+  const replicas: Db[] = [];
+  for (const url of config.database.readUrls) {
+    replicas.push(await openDb({ databaseUrl: url, poolMax: config.database.poolSize, applicationName: 'polysearch-search-read' }));
+  }
+  const router =
+    replicas.length > 0
+      ? new RoutedDb({
+          primary: db,
+          replicas,
+          ...config.database.replicas,
+          onRead: (target, reason) => metrics.dbReads.inc({ target, reason }),
+          onReplicaLag: (replica, lagMs) => metrics.replicaLag.set({ replica }, lagMs / 1000),
+        })
+      : undefined;
+  let store: SearchStore;
+  if (router) {
+    store = new ReplicatedSearchStore(router, storeConfig);
+    await store.migrate();
+    await router.start();
+  } else {
+    store = await SearchStore.open(db, storeConfig);
+  }
 
   const tls = config.embedder.tls ? clientTls(config.embedder.tls) : undefined;
   const embedder = new EmbedderClient({
@@ -54,6 +80,14 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   // its last Info answer, which the backfill refreshes every pass, so a model
   // swapped behind the same address is noticed. Down at start-up is fine.
   await embedder.info().catch(() => undefined);
+  const embedderMaxBytes = embedder.lastKnownInfo?.maxInputBytes ?? 0;
+  if (embedderMaxBytes > 0 && embedderMaxBytes < config.passages.maxBytes) {
+    // Not fatal (such passages are set aside, and the embedder may be reconfigured), but say what to change.
+    logger.warn(
+      { passageMaxBytes: config.passages.maxBytes, embedderMaxInputBytes: embedderMaxBytes },
+      'PASSAGE_MAX_BYTES exceeds the embedder EMBEDDER_MAX_INPUT_BYTES: passages between the two will be refused and set aside',
+    );
+  }
 
   const cache = new QueryVectorCache({
     max: config.cache.max,
@@ -61,13 +95,11 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     onLookup: (hit) => metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' }),
   });
   const search = new SearchCore({
-    store,
-    embedder,
+    index: store,
+    embedder: queryEmbedderOf(embedder),
     cache,
     metrics,
-    rrfK: config.ranking.rrfK,
-    minScore: config.ranking.minScore,
-    isFixtureModel: () => embedder.lastKnownInfo?.fixture ?? false,
+    settings: config.ranking,
   });
   const documents = new DocumentCore({
     store,
@@ -115,10 +147,17 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       shuttingDown = true;
       grpc.setServing(false);
       clearInterval(breakerTimer);
-      await grpc.shutdown(config.shutdownGraceMs);
-      await backfill.stop();
+      // No new calls from here. Upserts in flight may embed for the grace
+      // period, then store the rest pending; their writes get up to another
+      // grace period (at least 5 s) before the server is closed regardless.
+      const writeMs = Math.max(config.shutdownGraceMs, 5_000);
+      const grpcStopped = grpc.shutdown(config.shutdownGraceMs + writeMs);
+      await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
+      await grpcStopped;
       embedder.close();
       await http.close();
+      await router?.stop();
+      await Promise.all(replicas.map((r) => r.close()));
       await db.close();
       logger.info('search stopped');
     },

@@ -13,7 +13,17 @@ describe('search config', () => {
     expect(loadSearchConfig({ EMBEDDER_ADDRESSES: 'a:1, b:2,' }).embedder.addresses).toEqual(['a:1', 'b:2']);
   });
 
+  it('reads replicas only beside a primary', () => {
+    const c = loadSearchConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_READ_URLS: 'postgres://r1/db, postgresql://r2/db,' });
+    expect(c.database.readUrls).toEqual(['postgres://r1/db', 'postgresql://r2/db']);
+    expect(c.database.replicas).toEqual({ maxLagMs: 2000, checkIntervalMs: 250, retryAfterMs: 5000 });
+    expect(loadSearchConfig({}).database.readUrls).toEqual([]);
+  });
+
   it.each([
+    [{ DATABASE_READ_URLS: 'postgres://r1/db' }, /DATABASE_READ_URLS needs DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres://p/db', DATABASE_READ_URLS: 'r1:5432' }, /DATABASE_READ_URLS/],
+    [{ DATABASE_URL: 'postgres://p/db', REPLICA_MAX_LAG_MS: '0' }, /REPLICA_MAX_LAG_MS/],
     [{ SEARCH_DB_SCHEMA: 'Robert"); DROP' }, /SEARCH_DB_SCHEMA/],
     [{ EMBEDDING_DIMENSIONS: '-3' }, /EMBEDDING_DIMENSIONS/],
     [{ SEARCH_MIN_SCORE: '2' }, /SEARCH_MIN_SCORE/],

@@ -37,7 +37,30 @@ export function createSearchMetrics() {
       help: 'Passages waiting for an embedding (no vector, or a vector of another model)',
       registers: [registry],
     }),
+    passageFailures: new Counter({
+      name: 'search_passage_failures_total',
+      help: 'Passages the embedder refused (set aside, keyword-only until their content changes), by where it happened',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    failedPassages: new Gauge({
+      name: 'search_failed_passages',
+      help: 'Passages currently set aside because the embedder refused them',
+      registers: [registry],
+    }),
     backfilled: new Counter({ name: 'search_backfilled_passages_total', help: 'Passages embedded by the backfill', registers: [registry] }),
+    dbReads: new Counter({
+      name: 'search_db_reads_total',
+      help: 'Store reads (Search, Get, Stats) by the server that served them and why (with DATABASE_READ_URLS)',
+      labelNames: ['target', 'reason'],
+      registers: [registry],
+    }),
+    replicaLag: new Gauge({
+      name: 'search_db_replica_lag_seconds',
+      help: 'How long each read replica has been missing WAL the primary had (+Inf while it is left out)',
+      labelNames: ['replica'],
+      registers: [registry],
+    }),
     upserted: new Counter({
       name: 'search_upserted_documents_total',
       help: 'Documents upserted by outcome',

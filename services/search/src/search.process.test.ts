@@ -148,7 +148,7 @@ describe('Upsert, Get, Delete, Stats', () => {
     expect((await client.get('temp', 'd1')).document!.document!.title).toBe('Ciao');
     expect((await statusOf(client.get('acme', 'd1'))).code).toBe(status.NOT_FOUND);
     const stats = await client.stats('temp');
-    expect(stats.tenants).toEqual([{ tenantId: 'temp', documents: 1, passages: 1, pendingPassages: 0 }]);
+    expect(stats.tenants).toEqual([{ tenantId: 'temp', documents: 1, passages: 1, pendingPassages: 0, failedPassages: 0 }]);
     expect(stats.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(await client.delete('acme', ['d1'])).toEqual({ deleted: 0 });
     expect(await client.delete('temp', ['d1'])).toEqual({ deleted: 1 });

@@ -1,6 +1,9 @@
 import { logger } from '../../../../shared/logger.js';
-import type { EmbedderClient } from '../embedder/embedder-client.js';
+import { embedIsolatingRefusals } from '../core/embed-isolating.js';
+import { inputRefusal, type EmbedderClient } from '../embedder/embedder-client.js';
 import type { SearchMetrics } from '../metrics.js';
+import { setPassagesAside, type ClaimedPassage } from '../store/backfill.js';
+import { isRefused, type PassageOutcome } from '../store/passage-outcome.js';
 import type { SearchStore } from '../store/search-store.js';
 
 export interface BackfillOptions {
@@ -16,12 +19,20 @@ export interface BackfillOptions {
  * whose vectors came from another model (a model change). Claims are leased
  * in the database, so several replicas can run it at once. It backs off while
  * the embedder's circuit is open (its calls fail at once until a probe passes).
+ * A passage the embedder refuses (INVALID_ARGUMENT) is set aside with its
+ * reason and never claimed again, so one poison passage cannot stall the
+ * backlog behind it; the rest of its batch is embedded.
  */
 export class BackfillWorker {
   private timer: NodeJS.Timeout | undefined;
   private gaugeAt = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private halt: () => void = () => undefined;
+  /** Resolves at stop(): an embedder call the pass waits on is abandoned and its claims given back. */
+  private readonly halted = new Promise<undefined>((resolve) => {
+    this.halt = () => resolve(undefined);
+  });
 
   constructor(private readonly o: BackfillOptions) {}
 
@@ -31,6 +42,7 @@ export class BackfillWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
@@ -47,31 +59,62 @@ export class BackfillWorker {
       // and only the current digest tells which vectors are stale.
       let fingerprint: string | undefined;
       try {
-        fingerprint = (await embedder.info()).model?.digest;
+        fingerprint = (await Promise.race([embedder.info(), this.halted]))?.model?.digest;
       } catch {
         break;
       }
       if (!fingerprint) break;
       const claimed = await store.claimPendingPassages({ limit: this.o.batch, fingerprint });
       if (claimed.length === 0) break;
-      try {
-        const { vectors, fingerprint: used } = await embedder.embedPassages(claimed.map((c) => c.embeddingText));
-        const { stored, skipped } = await store.storePassageEmbeddings(
-          claimed.map((c, i) => ({ ...c, embedding: vectors[i] })),
-          used.digest,
-        );
-        total += stored;
-        metrics.backfilled.inc(stored);
-        logger.info({ stored, skipped, reasons: countBy(claimed.map((c) => c.reason)) }, 'backfill embedded passages');
-      } catch (err) {
+      const embedded = await Promise.race([this.embed(claimed), this.halted]);
+      if (!embedded) {
         await store.releasePassageClaims(claimed);
-        logger.warn({ passages: claimed.length, reason: (err as { reason?: string }).reason ?? 'error' }, 'backfill paused: embedder failed');
         break;
       }
+      const vectors = claimed.flatMap((c, i) => (isRefused(embedded.outcomes[i]) ? [] : [{ ...c, embedding: embedded.outcomes[i] as number[] }]));
+      const refused = claimed.flatMap((c, i) => {
+        const o = embedded.outcomes[i];
+        return isRefused(o) ? [{ ...c, reason: o.refused }] : [];
+      });
+      const { stored, skipped } = embedded.digest ? await store.storePassageEmbeddings(vectors, embedded.digest) : { stored: 0, skipped: 0 };
+      const setAside = await setPassagesAside(store.ctx, refused);
+      total += stored + setAside;
+      metrics.backfilled.inc(stored);
+      if (setAside > 0) metrics.passageFailures.inc({ stage: 'backfill' }, setAside);
+      logger.info({ stored, skipped, setAside, reasons: countBy(claimed.map((c) => c.reason)) }, 'backfill embedded passages');
     }
     // Stats are whole-table counts: refresh the gauge after work, else rarely.
     if (total > 0 || Date.now() - this.gaugeAt > 30_000) await this.refreshGauge();
     return total;
+  }
+
+  /**
+   * Vectors (or refusals) for the claimed passages, or undefined when the
+   * embedder cannot serve now (the claims are then given back).
+   */
+  private async embed(claimed: readonly ClaimedPassage[]): Promise<{ outcomes: PassageOutcome[]; digest: string | undefined } | undefined> {
+    const { embedder } = this.o;
+    const digests = new Set<string>();
+    try {
+      const outcomes = await embedIsolatingRefusals(
+        claimed.map((c) => c.embeddingText),
+        {
+          batch: embedder.lastKnownInfo?.maxInputs || claimed.length,
+          refusal: inputRefusal,
+          embed: async (texts) => {
+            const { vectors, fingerprint } = await embedder.embedPassages(texts);
+            digests.add(fingerprint.digest);
+            return vectors;
+          },
+        },
+      );
+      // A model swapped between the calls of one pass: which vector is whose is unclear, try again next pass.
+      if (digests.size > 1) return undefined;
+      return { outcomes, digest: [...digests][0] };
+    } catch (err) {
+      logger.warn({ passages: claimed.length, reason: (err as { reason?: string }).reason ?? 'error' }, 'backfill paused: embedder failed');
+      return undefined;
+    }
   }
 
   private async refreshGauge(): Promise<void> {
@@ -79,6 +122,7 @@ export class BackfillWorker {
     try {
       const s = await this.o.store.stats({ fingerprint: this.o.embedder.fingerprint?.digest ?? null });
       this.o.metrics.pendingPassages.set(s.pendingPassages + s.stalePassages);
+      this.o.metrics.failedPassages.set(s.failedPassages);
     } catch {
       // the next pass tries again
     }

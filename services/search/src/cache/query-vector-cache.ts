@@ -1,3 +1,4 @@
+import type { QueryVectorCache as QueryVectorCachePort } from '../core/search/ports.js';
 import { LRUCache } from 'lru-cache';
 
 export interface QueryVectorCacheOptions {
@@ -7,11 +8,11 @@ export interface QueryVectorCacheOptions {
 }
 
 /**
- * Query vectors by (model fingerprint, role, normalized text). The fingerprint
+ * Query vectors by (model fingerprint, role, cleaned text). The fingerprint
  * in the key means a model change can never serve a stale vector; the cache
  * also lets a repeated query stay semantic while the embedder is down.
  */
-export class QueryVectorCache {
+export class QueryVectorCache implements QueryVectorCachePort {
   private readonly lru: LRUCache<string, number[]>;
 
   constructor(private readonly options: QueryVectorCacheOptions) {
@@ -33,14 +34,7 @@ export class QueryVectorCache {
   }
 }
 
-/**
- * Whitespace and Unicode composition differences do not change what a user
- * asked; the same normalized text is what gets embedded, so the key is exact.
- */
-export function normalizeQuery(text: string): string {
-  return text.normalize('NFC').replace(/\s+/g, ' ').trim();
-}
-
+/** The text arrives cleaned once by the request parser (core/search/query.ts), so the key is exact. */
 function key(digest: string, text: string): string {
-  return `${digest}\u0000query\u0000${normalizeQuery(text)}`;
+  return `${digest}\u0000query\u0000${text}`;
 }

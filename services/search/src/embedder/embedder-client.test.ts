@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbedderService, type EmbedderServer } from '../../../../shared/generated/polysearch/embedder/v1/embedder.js';
-import { EmbedderClient } from './embedder-client.js';
+import { EmbedderClient, embedderChannelOptions, inputRefusal } from './embedder-client.js';
 
 /** A scripted embedder: answers each call with the next planned status (OK when the plan is empty). */
 async function fakeEmbedder(dims = 4) {
@@ -48,6 +48,18 @@ describe('EmbedderClient circuit breaker', () => {
     client.close();
   });
 
+  it('tells an input refusal (INVALID_ARGUMENT, with the message of the embedder) from other refusals and outages', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
+    const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => err);
+    a.plan.push(grpc.status.INVALID_ARGUMENT);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBe('INVALID_ARGUMENT: scripted INVALID_ARGUMENT');
+    a.plan.push(grpc.status.FAILED_PRECONDITION);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBeUndefined();
+    a.plan.push(grpc.status.UNAVAILABLE);
+    expect(inputRefusal(await errorOf(client.embedPassages(['p'])))).toBeUndefined();
+    client.close();
+  });
+
   it('opens after consecutive UNAVAILABLE/RESOURCE_EXHAUSTED, fails fast while open, and a half-open probe closes it', async () => {
     const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
     a.plan.push(grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED);
@@ -68,6 +80,29 @@ describe('EmbedderClient circuit breaker', () => {
     await expect(client.embedPassages(['p'])).rejects.toMatchObject({ kind: 'unavailable', reason: 'dimensions_mismatch' });
     expect(client.fingerprint).toBeUndefined();
     client.close();
+  });
+});
+
+describe('EmbedderClient recovery', () => {
+  it('probes an open circuit on a timer, so it closes without any traffic once the embedder answers', async () => {
+    const client = new EmbedderClient({ ...options, addresses: [`127.0.0.1:${a.port}`] });
+    a.plan.push(grpc.status.UNAVAILABLE, grpc.status.UNAVAILABLE);
+    await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'embedder_unavailable' });
+    await expect(client.embedQuery('q')).rejects.toMatchObject({ reason: 'embedder_unavailable' });
+    expect(client.breakerState).toBe('open');
+    // No call from here on: only the client's own probe can close it.
+    await new Promise((r) => setTimeout(r, options.breakerHalfOpenMs + 1_200));
+    expect(client.breakerState).toBe('closed');
+    client.close();
+  });
+
+  it('caps the reconnect backoff of its channels (grpc-js would grow it towards 120 s)', () => {
+    const o = embedderChannelOptions({});
+    expect(o['grpc.max_reconnect_backoff_ms']).toBeLessThanOrEqual(1_000);
+    expect(o['grpc.initial_reconnect_backoff_ms']).toBeLessThanOrEqual(o['grpc.max_reconnect_backoff_ms'] as number);
+    expect(embedderChannelOptions({ reconnectBackoffMaxMs: 3_000 })['grpc.max_reconnect_backoff_ms']).toBe(3_000);
+    // TLS options ride along.
+    expect(embedderChannelOptions({ channelOptions: { 'grpc.ssl_target_name_override': 'x' } })['grpc.ssl_target_name_override']).toBe('x');
   });
 });
 

@@ -20,6 +20,31 @@ export interface EmbedderClientOptions {
   expectedDimensions: number;
   credentials?: grpc.ChannelCredentials;
   channelOptions?: grpc.ChannelOptions;
+  /** Longest wait between reconnect attempts to an embedder that is down (default 1 s; grpc-js alone: 120 s). */
+  reconnectBackoffMaxMs?: number;
+}
+
+export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 1_000;
+
+/**
+ * Channel options of every embedder channel. grpc-js backs off reconnect
+ * attempts exponentially up to 120 s, so after a long outage the channel
+ * could notice a recovered embedder only minutes later (29 s after a 90 s
+ * outage in issue 7). Capped at about a second, a channel retries that often
+ * — a TCP connect per second per address while the embedder is down, which
+ * costs nothing — and semantic search is back within seconds of readiness.
+ */
+export function embedderChannelOptions(o: Pick<EmbedderClientOptions, 'channelOptions' | 'reconnectBackoffMaxMs'>): grpc.ChannelOptions {
+  const maxBackoff = o.reconnectBackoffMaxMs ?? DEFAULT_RECONNECT_BACKOFF_MAX_MS;
+  return {
+    // A dns:/// name resolving to every replica (a headless Service) is
+    // balanced per call, not pinned to the first address.
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    'grpc.initial_reconnect_backoff_ms': Math.min(250, maxBackoff),
+    'grpc.max_reconnect_backoff_ms': maxBackoff,
+    ...o.channelOptions,
+  };
 }
 
 export interface Embedded {
@@ -48,7 +73,10 @@ const REASON_BY_CODE: Partial<Record<grpc.status, string>> = {
  * counts only UNAVAILABLE / DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED. While it
  * is open, calls fail at once with reason "circuit_open", so searches degrade
  * to keywords without waiting on timeouts; after breakerHalfOpenMs one probe
- * call is let through and its success closes the circuit.
+ * call is let through and its success closes the circuit. That probe does
+ * not wait for traffic: a timer sends one while the circuit is open — a
+ * one-word query embedding, not Info, which a still-loading embedder answers
+ * too — so the circuit closes as soon as the embedder can embed again.
  */
 export class EmbedderClient {
   private readonly clients: GeneratedClient[];
@@ -56,15 +84,10 @@ export class EmbedderClient {
   private readonly breaker: CircuitBreakerPolicy;
   private lastFingerprint: ModelFingerprint | undefined;
   private lastInfo: InfoResponse | undefined;
+  private readonly probeTimer: NodeJS.Timeout;
 
   constructor(private readonly options: EmbedderClientOptions) {
-    const channelOptions: grpc.ChannelOptions = {
-      // A dns:/// name resolving to every replica (a headless Service) is
-      // balanced per call, not pinned to the first address.
-      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-      ...options.channelOptions,
-    };
+    const channelOptions = embedderChannelOptions(options);
     const creds = options.credentials ?? grpc.credentials.createInsecure();
     this.clients = options.addresses.map((address) => new GeneratedClient(address, creds, channelOptions));
     this.breaker = circuitBreaker(handleWhen(isTransient), {
@@ -73,6 +96,14 @@ export class EmbedderClient {
     });
     this.breaker.onBreak(() => logger.warn({ addresses: options.addresses.length }, 'embedder circuit opened: searches degrade to keyword'));
     this.breaker.onReset(() => logger.info('embedder circuit closed: semantic search is back'));
+    // While open, a call after breakerHalfOpenMs is the probe; do not leave that to traffic.
+    this.probeTimer = setInterval(() => this.probeIfOpen(), Math.min(1_000, options.breakerHalfOpenMs));
+    this.probeTimer.unref();
+  }
+
+  private probeIfOpen(): void {
+    // Before breakerHalfOpenMs has passed the breaker refuses at once; after, this is the one probe.
+    if (this.breaker.state === CircuitState.Open) this.embedQuery('probe').catch(() => undefined);
   }
 
   get breakerState(): BreakerState {
@@ -116,6 +147,7 @@ export class EmbedderClient {
   }
 
   close(): void {
+    clearInterval(this.probeTimer);
     for (const c of this.clients) c.close();
   }
 
@@ -176,4 +208,18 @@ export class EmbedderClient {
     logger.error({ code }, 'embedder refused a call');
     return unavailable(`embedder refused the call (${grpc.status[code] ?? 'unknown'})`, 'embedder_refused', err);
   }
+}
+
+/**
+ * The embedder's words when it refused the input of a call as invalid
+ * (INVALID_ARGUMENT: a text over EMBEDDER_MAX_INPUT_BYTES, an empty text, too
+ * many texts), else undefined. Such a refusal is about these texts, not an
+ * outage: passages are split and the refused one set aside with this reason.
+ * The embedder's messages name sizes and limits, never the text itself.
+ */
+export function inputRefusal(err: unknown): string | undefined {
+  if (!isPolysearchError(err) || err.reason !== 'embedder_refused') return undefined;
+  const cause = err.cause as Partial<grpc.ServiceError> | undefined;
+  if (cause?.code !== grpc.status.INVALID_ARGUMENT) return undefined;
+  return `INVALID_ARGUMENT: ${cause.details || 'refused'}`;
 }

@@ -48,6 +48,8 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
           contentSha256: d.contentSha256,
           passageCount: d.passageCount,
           pendingPassages: d.pendingPassages,
+          failedPassages: d.failedPassages,
+          passageFailures: d.passageFailures,
         },
       };
     }),
@@ -56,12 +58,12 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
         tenantId: req.tenantId,
         query: req.query,
         locale: req.locale,
-        mode: MODE_IN[req.mode] ?? 'hybrid',
+        mode: MODE_IN[req.mode],
         limit: req.limit,
         pageToken: req.pageToken,
         minScore: req.minScore,
-        filters: { sourceTypes: req.filters?.sourceTypes ?? [], metadata: req.filters?.metadata ?? {} },
-        efSearch: req.efSearch || undefined,
+        filters: req.filters,
+        efSearch: req.efSearch,
         fusion: req.fusion === Fusion.FUSION_WEIGHTED ? 'weighted' : 'rrf',
         semanticWeight: req.semanticWeight,
       });
@@ -90,10 +92,17 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
     stats: unary<StatsRequest, StatsResponse>(async (req) => {
       const s = await documents.stats(req.tenantId);
       return {
-        tenants: s.tenants.map((t) => ({ tenantId: t.tenantId, documents: t.documents, passages: t.passages, pendingPassages: t.pendingPassages })),
+        tenants: s.tenants.map((t) => ({
+          tenantId: t.tenantId,
+          documents: t.documents,
+          passages: t.passages,
+          pendingPassages: t.pendingPassages,
+          failedPassages: t.failedPassages,
+        })),
         pendingPassages: s.pendingPassages,
         fingerprint: s.fingerprint,
         stalePassages: s.stalePassages,
+        failedPassages: s.failedPassages,
       };
     }),
   };

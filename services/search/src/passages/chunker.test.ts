@@ -4,6 +4,7 @@ import { segmentText } from './text-units.js';
 
 const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean);
+const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
 describe('chunkDocument', () => {
   it('keeps a short text in one passage with the title prefixed for embedding', () => {
@@ -105,9 +106,44 @@ describe('chunkDocument', () => {
     expect(passages.at(-1)!.content.endsWith('end')).toBe(true);
   });
 
+  it('bounds passages in bytes: "alpha" + 40,000 spaces + "beta" never makes a passage over the byte limit', () => {
+    const content = `alpha${' '.repeat(40_000)}beta`;
+    const { passages } = chunkDocument({ title: 'Poison', content });
+    for (const p of passages) {
+      expect(utf8(p.embeddingText)).toBeLessThanOrEqual(DEFAULT_CHUNKER_OPTIONS.maxPassageBytes);
+      expect(utf8(p.content)).toBeLessThanOrEqual(DEFAULT_CHUNKER_OPTIONS.maxPassageBytes);
+      expect(p.content).toBe(content.slice(p.charStart, p.charEnd));
+    }
+    // Both words survive, each in some passage.
+    expect(passages.some((p) => p.embeddingText.includes('alpha'))).toBe(true);
+    expect(passages.some((p) => p.embeddingText.includes('beta'))).toBe(true);
+  });
+
+  it('bounds passages in bytes for 4-byte scripts and long titles too, leaving room for the title', () => {
+    const emoji = '😀'.repeat(11); // one word unit, 44 bytes
+    const content = Array.from({ length: 2_000 }, () => emoji).join(' ');
+    const title = Array.from({ length: 40 }, () => '𝔗𝔦𝔱𝔩𝔢𝔴𝔬𝔯𝔡𝔰𝔰').join(' ');
+    const maxPassageBytes = 1024;
+    const { passages, embeddingTitle } = chunkDocument({ title, content }, { maxPassageBytes });
+    expect(utf8(embeddingTitle)).toBeLessThanOrEqual(maxPassageBytes / 4);
+    expect(passages.length).toBeGreaterThan(50);
+    for (const p of passages) expect(utf8(p.embeddingText)).toBeLessThanOrEqual(maxPassageBytes);
+    // Every word of the content is in some passage.
+    const covered = passages.reduce((n, p) => Math.max(n, p.charEnd), 0);
+    expect(covered).toBe(content.length);
+  });
+
+  it('collapses whitespace in the embedding text, keeping the stored chunk exact', () => {
+    const content = 'Press\n\n   the\tblue  button.\r\n';
+    const { passages } = chunkDocument({ title: '  Printer \n setup ', content });
+    expect(passages[0].embeddingText).toBe('Printer setup\nPress the blue button.');
+    expect(passages[0].content).toBe(content.slice(passages[0].charStart, passages[0].charEnd));
+  });
+
   it('rejects nonsensical options', () => {
     expect(() => chunkDocument({ title: '', content: 'a' }, { wordsPerPassage: 10, overlapWords: 8 })).toThrow(/overlapWords/);
     expect(() => chunkDocument({ title: '', content: 'a' }, { wordsPerPassage: 0 })).toThrow(/wordsPerPassage/);
+    expect(() => chunkDocument({ title: '', content: 'a' }, { maxPassageBytes: 100 })).toThrow(/maxPassageBytes/);
   });
 });
 
@@ -123,5 +159,7 @@ describe('passageEmbeddingText', () => {
     expect(passageEmbeddingText('T', 'c')).toBe('T\nc');
     expect(passageEmbeddingText('', 'c')).toBe('c');
     expect(passageEmbeddingText('T', '')).toBe('T');
+    expect(passageEmbeddingText('T', ' \n ')).toBe('T');
+    expect(passageEmbeddingText('T', 'a \n\t b')).toBe('T\na b');
   });
 });

@@ -19,6 +19,15 @@ import { segmentText, type TextUnit } from './text-units.js';
  * than the ~15% of budget it costs. The stored passage `content` (the snippet)
  * is the chunk alone, and its offsets point into the document content. The
  * keyword index likewise gets the title (weight A) in every passage.
+ *
+ * Bytes: words alone do not bound a passage — whitespace is free in word
+ * units, so "alpha" + 40,000 spaces + "beta" was one 40 KB passage that the
+ * embedder refuses (EMBEDDER_MAX_INPUT_BYTES). Every passage is therefore also
+ * bounded in UTF-8 bytes: the title is cut to a quarter of `maxPassageBytes`,
+ * and the chunk (the raw slice, whitespace included) to what is left after
+ * the title and its newline. The embedding text collapses whitespace runs to
+ * one space (the tokenizer drops them anyway), so it is never longer than the
+ * raw slice: title + "\n" + chunk stays within `maxPassageBytes`.
  */
 export interface ChunkerOptions {
   /** Word units per passage, title included (default 180). */
@@ -29,6 +38,12 @@ export interface ChunkerOptions {
   charsPerPassage?: number;
   /** Title word units prefixed to each passage (default 32, at most half a passage); longer titles are cut. */
   maxTitleWords?: number;
+  /**
+   * UTF-8 bytes of a passage's embedding text, title included (default 8192,
+   * at least 1024). Must stay under the embedder's EMBEDDER_MAX_INPUT_BYTES
+   * (32768 by default). The title gets at most a quarter of it.
+   */
+  maxPassageBytes?: number;
 }
 
 export interface Passage {
@@ -38,7 +53,7 @@ export interface Passage {
   /** UTF-16 offsets into the document content. */
   charStart: number;
   charEnd: number;
-  /** What the embedder gets (it adds the "passage: " prefix itself): title + "\n" + content. */
+  /** What the embedder gets (it adds the "passage: " prefix itself): title + "\n" + content, whitespace collapsed. */
   embeddingText: string;
 }
 
@@ -53,7 +68,11 @@ export const DEFAULT_CHUNKER_OPTIONS: Readonly<Required<ChunkerOptions>> = Objec
   overlapWords: 30,
   charsPerPassage: 350,
   maxTitleWords: 32,
+  maxPassageBytes: 8192,
 });
+
+/** Below this the title quarter and the largest unit (48 characters of 4 bytes) could not both fit. */
+export const MIN_PASSAGE_BYTES = 1024;
 
 export function resolveChunkerOptions(options: ChunkerOptions = {}): Required<ChunkerOptions> {
   const o = { ...DEFAULT_CHUNKER_OPTIONS, ...stripUndefined(options) };
@@ -64,44 +83,74 @@ export function resolveChunkerOptions(options: ChunkerOptions = {}): Required<Ch
   int('overlapWords', o.overlapWords, 0);
   int('charsPerPassage', o.charsPerPassage, 8);
   int('maxTitleWords', o.maxTitleWords, 0);
+  int('maxPassageBytes', o.maxPassageBytes, MIN_PASSAGE_BYTES);
   if (o.overlapWords * 2 > o.wordsPerPassage) throw invalidArgument('chunker overlapWords must be at most half of wordsPerPassage', 'invalid_chunker_config');
   // The title never takes more than half a passage.
   return { ...o, maxTitleWords: Math.min(o.maxTitleWords, Math.floor(o.wordsPerPassage / 2)) };
 }
 
+/** Title + "\n" + the chunk with whitespace runs collapsed to one space; empty parts are dropped. */
 export function passageEmbeddingText(embeddingTitle: string, content: string): string {
-  if (embeddingTitle === '') return content;
-  if (content === '') return embeddingTitle;
-  return `${embeddingTitle}\n${content}`;
+  const chunk = collapseWhitespace(content);
+  if (embeddingTitle === '') return chunk;
+  if (chunk === '') return embeddingTitle;
+  return `${embeddingTitle}\n${chunk}`;
 }
+
+function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** The title as it is prefixed to every passage's embedding text (cut to maxTitleWords). */
 export function embeddingTitleFor(title: string, options: ChunkerOptions = {}): string {
   const o = resolveChunkerOptions(options);
-  return cutTitle(title, o.maxTitleWords, o.wordsPerPassage / o.charsPerPassage).text;
+  return cutTitle(title, o).text;
 }
 
-/** Cuts the title to at most `maxUnits` word units (at a unit boundary). Returns the title and its cost. */
-function cutTitle(title: string, maxUnits: number, denseCost: number): { text: string; cost: number } {
-  const units = segmentText(title, denseCost);
+/**
+ * Cuts the title to at most maxTitleWords word units and a quarter of
+ * maxPassageBytes (at a unit boundary). Returns the title and its cost.
+ */
+function cutTitle(title: string, o: Required<ChunkerOptions>): { text: string; cost: number } {
+  const units = segmentText(title, o.wordsPerPassage / o.charsPerPassage);
+  const offsets = byteOffsets(title, units);
+  const maxBytes = Math.floor(o.maxPassageBytes / 4);
   let cost = 0;
   let end = 0;
-  for (const unit of units) {
-    if (cost + unit.cost > maxUnits) break;
-    cost += unit.cost;
-    end = unit.end;
+  for (let k = 0; k < units.length; k++) {
+    if (cost + units[k].cost > o.maxTitleWords || offsets.end[k] > maxBytes) break;
+    cost += units[k].cost;
+    end = units[k].end;
   }
-  const text = title.slice(0, end).replace(/\s+/g, ' ').trim();
-  return { text, cost };
+  return { text: collapseWhitespace(title.slice(0, end)), cost };
+}
+
+/** UTF-8 byte offsets of each unit's start and end in `text`, in one pass. */
+function byteOffsets(text: string, units: readonly TextUnit[]): { start: number[]; end: number[] } {
+  const start: number[] = [];
+  const end: number[] = [];
+  let at = 0;
+  let bytes = 0;
+  for (const u of units) {
+    bytes += utf8Bytes(text.slice(at, u.start));
+    start.push(bytes);
+    bytes += utf8Bytes(text.slice(u.start, u.end));
+    end.push(bytes);
+    at = u.end;
+  }
+  return { start, end };
 }
 
 /** Splits a document into overlapping passages. Always returns at least one passage. */
 export function chunkDocument(doc: { title: string; content: string }, options: ChunkerOptions = {}): ChunkedDocument {
   const o = resolveChunkerOptions(options);
   const denseCost = o.wordsPerPassage / o.charsPerPassage;
-  const title = cutTitle(doc.title, o.maxTitleWords, denseCost);
-  const budget = o.wordsPerPassage - title.cost;
+  const title = cutTitle(doc.title, o);
+  const budget = { units: o.wordsPerPassage - title.cost, bytes: o.maxPassageBytes - utf8Bytes(title.text) - 1 };
   const units = segmentText(doc.content, denseCost);
+  const bytes = byteOffsets(doc.content, units);
   const make = (index: number, start: number, end: number): Passage => {
     const content = doc.content.slice(start, end);
     return { index, content, charStart: start, charEnd: end, embeddingText: passageEmbeddingText(title.text, content) };
@@ -111,7 +160,7 @@ export function chunkDocument(doc: { title: string; content: string }, options: 
   const passages: Passage[] = [];
   let i = 0;
   for (;;) {
-    const j = windowEnd(units, i, budget);
+    const j = windowEnd(units, bytes, i, budget);
     passages.push(make(passages.length, units[i].start, units[j - 1].end));
     if (j >= units.length) break;
     i = overlapStart(units, i, j, o.overlapWords);
@@ -119,11 +168,16 @@ export function chunkDocument(doc: { title: string; content: string }, options: 
   return { passages, embeddingTitle: title.text };
 }
 
-/** Exclusive end of the window starting at unit i: as many units as fit the budget, at least one. */
-function windowEnd(units: TextUnit[], i: number, budget: number): number {
+/**
+ * Exclusive end of the window starting at unit i: as many units as fit both
+ * budgets (word units, and raw bytes from the first unit's start to the last
+ * one's end), at least one. One unit always fits the byte budget: it is at
+ * most 48 characters (192 bytes) and the budget at least 3/4 of 1024 bytes.
+ */
+function windowEnd(units: TextUnit[], bytes: { start: number[]; end: number[] }, i: number, budget: { units: number; bytes: number }): number {
   let j = i;
   let cost = 0;
-  while (j < units.length && (j === i || cost + units[j].cost <= budget + 1e-9)) {
+  while (j < units.length && (j === i || (cost + units[j].cost <= budget.units + 1e-9 && bytes.end[j] - bytes.start[i] <= budget.bytes))) {
     cost += units[j].cost;
     j++;
   }

@@ -2,6 +2,7 @@ import { invalidArgument } from '../../../../shared/errors.js';
 import { embeddingTitleFor, passageEmbeddingText } from '../passages/chunker.js';
 import type { Queryable } from './db.js';
 import { knownFingerprint } from './document-state.js';
+import { refusalReason } from './passage-outcome.js';
 import type { StoreContext } from './store-context.js';
 import { assertNonZero, toVectorLiteral, type VectorLike } from './vector-codec.js';
 
@@ -51,7 +52,8 @@ export async function claimPendingPassages(ctx: StoreContext, options: ClaimOpti
   const fingerprint = knownFingerprint(options.fingerprint);
   return ctx.db.transaction(async (tx) => {
     const claimed: ClaimedPassage[] = [];
-    const pending = await claim(ctx, tx, 'p.embedding IS NULL', [], limit, leaseMs);
+    // Passages the embedder refused are set aside (embed_error) until their content changes: never claimed again.
+    const pending = await claim(ctx, tx, 'p.embedding IS NULL AND p.embed_error IS NULL', [], limit, leaseMs);
     claimed.push(...pending.map((r) => toClaimed(ctx, r, 'pending')));
     if (fingerprint !== null && claimed.length < limit) {
       // Two range conditions instead of <>, so the partial fingerprint index can serve them.
@@ -127,7 +129,8 @@ export async function storePassageEmbeddings(
   const vectors = items.map((i) => toVectorLiteral(assertNonZero(i.embedding, 'passage embedding'), ctx.dims, 'passage embedding'));
   const { rowCount } = await ctx.db.query(
     `UPDATE ${ctx.s}.passages p
-        SET embedding = r.embedding::vector, fingerprint = $7::text, embedded_at = now(), claim_expires_at = NULL
+        SET embedding = r.embedding::vector, fingerprint = $7::text, embedded_at = now(), claim_expires_at = NULL,
+            embed_error = NULL, embed_failed_at = NULL
        FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
               AS r(tenant_id, doc_id, idx, content, content_sha256, embedding),
             ${ctx.s}.documents d
@@ -144,6 +147,46 @@ export async function storePassageEmbeddings(
     ],
   );
   return { stored: rowCount, skipped: items.length - rowCount };
+}
+
+export interface PassageRefusal {
+  tenantId: string;
+  docId: string;
+  index: number;
+  content: string;
+  contentSha256: string;
+  /** The embedder's reason (sizes and limits, never text). */
+  reason: string;
+}
+
+/**
+ * Sets claimed passages aside because the embedder refused them: the reason
+ * is stored, any old vector dropped (a stale vector of another model is not
+ * searchable anyway), and the claim cleared. The backfill never claims them
+ * again; a new upsert of changed content rewrites the passages and retries.
+ * Like storePassageEmbeddings, only passages still as claimed are touched.
+ */
+export async function setPassagesAside(ctx: StoreContext, items: readonly PassageRefusal[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const { rowCount } = await ctx.db.query(
+    `UPDATE ${ctx.s}.passages p
+        SET embedding = NULL, fingerprint = NULL, embedded_at = NULL, claim_expires_at = NULL,
+            embed_error = r.reason, embed_failed_at = now()
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
+              AS r(tenant_id, doc_id, idx, content, content_sha256, reason),
+            ${ctx.s}.documents d
+      WHERE p.tenant_id = r.tenant_id AND p.doc_id = r.doc_id AND p.idx = r.idx AND p.content = r.content
+        AND d.tenant_id = p.tenant_id AND d.id = p.doc_id AND d.content_sha256 = r.content_sha256`,
+    [
+      items.map((i) => i.tenantId),
+      items.map((i) => i.docId),
+      items.map((i) => i.index),
+      items.map((i) => i.content),
+      items.map((i) => i.contentSha256),
+      items.map((i) => refusalReason({ refused: i.reason })),
+    ],
+  );
+  return rowCount;
 }
 
 /** Gives claimed passages back at once (for example after an embedder failure) instead of waiting for the lease. */

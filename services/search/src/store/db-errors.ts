@@ -58,7 +58,7 @@ export function toPolysearchError(err: unknown): PolysearchError {
   if (typeof netCode === 'string' && NETWORK_CODES.has(netCode)) {
     return unavailable('database unreachable', 'db_unreachable', safe);
   }
-  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)) {
+  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated|is not queryable/i.test(err.message)) {
     return unavailable('database connection failed', 'db_connection', safe);
   }
   if (state !== undefined) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../../../test/support/db.js';
+import { createTestDb, openExtraTestDb, type TestDb } from '../../../../test/support/db.js';
 import { isPolysearchError } from '../../../../shared/errors.js';
 import { openDb } from './db.js';
 import { quoteIdent } from './identifiers.js';
@@ -54,6 +54,46 @@ describe('Db adapter', () => {
     const e = error as Error & { cause?: Error };
     expect(e.message).toMatch(/SQLSTATE 22P02/);
     expect(JSON.stringify({ message: e.message, cause: e.cause?.message, ...e.cause })).not.toContain('secret');
+  });
+});
+
+describe('Db adapter when Postgres drops a connection', () => {
+  // Only real Postgres has connections to lose; PGlite runs in this process.
+  const pgOnly = process.env.TEST_DATABASE_URL ? it : it.skip;
+  if (!process.env.TEST_DATABASE_URL) console.warn('skipping the connection-loss tests: they need TEST_DATABASE_URL (real Postgres)');
+
+  pgOnly('fails a transaction whose connection is terminated with UNAVAILABLE, without an unhandled error, and replaces the client', async () => {
+    const appName = `polysearch-dbtest-${process.pid}-${Date.now()}`;
+    const db = await openDb({ databaseUrl: process.env.TEST_DATABASE_URL, poolMax: 1, applicationName: appName });
+    const killer = await openExtraTestDb();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('uncaughtException', onUnhandled);
+    try {
+      const kill = () => killer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [appName]);
+      // Killed while idle in the transaction (the client emits 'error' with no query to receive it)…
+      const idle = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await kill();
+        await new Promise((r) => setTimeout(r, 200));
+        await tx.query('SELECT 2');
+      });
+      await expect(idle).rejects.toMatchObject({ kind: 'unavailable' });
+      // …and killed during a statement.
+      const busy = db.transaction(async (tx) => {
+        await Promise.all([tx.query('SELECT pg_sleep(5)'), new Promise((r) => setTimeout(r, 200)).then(kill)]);
+      });
+      await expect(busy).rejects.toMatchObject({ kind: 'unavailable' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+      // The pool (of one) replaced the dead client: the next calls work.
+      expect((await db.query<{ n: number }>('SELECT 1 AS n')).rows[0].n).toBe(1);
+      expect(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 2 AS n')).rows[0].n)).toBe(2);
+    } finally {
+      process.off('uncaughtException', onUnhandled);
+      await killer.close();
+      await db.close();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { invalidArgument } from '../../../../shared/errors.js';
 import { canonicalizeLocale, textSearchConfigFor } from './text-search-config.js';
-import { assertKey, cleanText } from './text-input.js';
+import { assertDocumentId, assertTenantId } from '../core/ids.js';
+import { cleanText } from './text-input.js';
 
 /** A document as the service hands it to the store (proto Document, camel-cased). */
 export interface DocumentInput {
@@ -50,8 +51,8 @@ export function contentSha256(doc: { locale: string; title: string; content: str
 }
 
 export function normalizeDocument(doc: DocumentInput): NormalizedDocument {
-  const tenantId = assertKey('tenant_id', doc.tenantId);
-  const id = assertKey('id', doc.id);
+  const tenantId = assertTenantId(doc.tenantId);
+  const id = assertDocumentId(doc.id);
   const locale = canonicalizeLocale(doc.locale);
   const title = cleanText(doc.title);
   const content = cleanText(doc.content);
@@ -93,7 +94,7 @@ export function normalizeBatch(docs: readonly DocumentInput[]): NormalizedDocume
   });
 }
 
-/** Map key for (tenant, id); NUL cannot occur in either (assertKey). */
+/** Map key for (tenant, id); NUL cannot occur in either (core/ids.ts). */
 export function docKey(tenantId: string, id: string): string {
   return `${tenantId}\u0000${id}`;
 }

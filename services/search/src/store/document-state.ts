@@ -9,7 +9,7 @@ export interface StoredState {
   sourceType: string;
   metadata: Record<string, string>;
   passages: number;
-  /** Passages without an embedding. */
+  /** Passages waiting for an embedding (not those the embedder refused: they wait for new content). */
   pending: number;
   /** Embedded passages whose fingerprint differs from the current one (0 when it is unknown). */
   stale: number;
@@ -82,7 +82,7 @@ export async function loadStoredState(
   const counts = await q.query<{ tenant_id: string; doc_id: string; passages: number; pending: number; stale: number }>(
     `SELECT p.tenant_id, p.doc_id,
             count(*)::int AS passages,
-            count(*) FILTER (WHERE p.embedding IS NULL)::int AS pending,
+            count(*) FILTER (WHERE p.embedding IS NULL AND p.embed_error IS NULL)::int AS pending,
             count(*) FILTER (WHERE p.embedding IS NOT NULL AND $3::text IS NOT NULL
                                AND p.fingerprint IS DISTINCT FROM $3::text)::int AS stale
        FROM ${ctx.s}.passages p

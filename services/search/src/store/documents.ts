@@ -1,12 +1,13 @@
 import { invalidArgument } from '../../../../shared/errors.js';
+import { assertDocumentId, assertTenantId } from '../core/ids.js';
 import { logger } from '../../../../shared/logger.js';
 import { chunkDocument } from '../passages/chunker.js';
 import { docKey, normalizeBatch, type DocumentInput, type NormalizedDocument } from './document-input.js';
 import { classify, knownFingerprint, loadStoredState } from './document-state.js';
-import { assertKey } from './text-input.js';
 import type { StoreContext } from './store-context.js';
 import { deletePassagesOf, insertPassages, writeDocumentRows, type PassageRow } from './upsert-write.js';
-import { assertNonZero, toVectorLiteral, type VectorLike } from './vector-codec.js';
+import { isRefused, refusalReason, type PassageOutcome } from './passage-outcome.js';
+import { assertNonZero, toVectorLiteral } from './vector-codec.js';
 
 const log = logger.child({ component: 'search-store' });
 
@@ -19,11 +20,12 @@ export interface UpsertOptions {
   fingerprint?: string | null;
   /**
    * Passage vectors per document, aligned with the input array: embeddings[i]
-   * holds one vector per passage of docs[i] (the passages planUpsert
-   * returned). Missing/undefined for a document: its passages are stored
+   * holds one outcome per passage of docs[i] (the passages planUpsert
+   * returned): its vector, or the embedder's refusal (the passage is set
+   * aside). Missing/undefined for a document: its passages are stored
    * without vectors (pending; keyword-searchable, embedded by the backfill).
    */
-  embeddings?: ReadonlyArray<readonly VectorLike[] | null | undefined>;
+  embeddings?: ReadonlyArray<readonly PassageOutcome[] | null | undefined>;
 }
 
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
@@ -34,6 +36,8 @@ export interface UpsertResult {
   unchanged: number;
   /** Documents left with passages awaiting an embedding (a subset of the three counts above). */
   pending: number;
+  /** Passages written set aside because the embedder refused them. */
+  failedPassages: number;
   /** Per document, in input order. */
   outcomes: { tenantId: string; id: string; outcome: UpsertOutcome; pending: boolean }[];
 }
@@ -65,7 +69,7 @@ export async function upsertDocuments(ctx: StoreContext, input: readonly Documen
     const replaced: NormalizedDocument[] = [];
     const written: { index: number; doc: NormalizedDocument }[] = [];
     const passages: PassageRow[] = [];
-    const out: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, pending: 0, outcomes: [] };
+    const out: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, pending: 0, failedPassages: 0, outcomes: [] };
 
     docs.forEach((doc, i) => {
       const stored = state.get(docKey(doc.tenantId, doc.id));
@@ -82,9 +86,14 @@ export async function upsertDocuments(ctx: StoreContext, input: readonly Documen
         replaced.push(doc);
         written.push({ index: i, doc });
         chunks.forEach((passage, p) => {
-          const vec = vectors?.[p];
-          const embedding = vec ? toVectorLiteral(assertNonZero(vec, 'passage embedding'), ctx.dims, 'passage embedding') : null;
-          passages.push({ doc, passage, embedding });
+          const outcome = vectors?.[p];
+          if (outcome && isRefused(outcome)) {
+            out.failedPassages++;
+            passages.push({ doc, passage, embedding: null, embedError: refusalReason(outcome) });
+            return;
+          }
+          const embedding = outcome ? toVectorLiteral(assertNonZero(outcome, 'passage embedding'), ctx.dims, 'passage embedding') : null;
+          passages.push({ doc, passage, embedding, embedError: null });
         });
         outcome = c.kind === 'new' ? 'inserted' : 'updated';
         pending = !vectors;
@@ -132,8 +141,8 @@ export async function upsertDocuments(ctx: StoreContext, input: readonly Documen
 
 /** Deletes the tenant's documents with these ids (passages cascade). Returns how many existed. */
 export async function deleteDocuments(ctx: StoreContext, tenantId: string, ids: readonly string[]): Promise<number> {
-  assertKey('tenant_id', tenantId);
-  ids.forEach((id) => assertKey('id', id));
+  assertTenantId(tenantId);
+  ids.forEach((id, i) => assertDocumentId(id, `ids[${i}]`));
   if (ids.length === 0) return 0;
   const { rowCount } = await ctx.db.query(`DELETE FROM ${ctx.s}.documents WHERE tenant_id = $1 AND id = ANY($2::text[])`, [
     tenantId,
@@ -153,7 +162,11 @@ export interface StoredDocument {
   updatedAt: Date;
   contentSha256: string;
   passageCount: number;
+  /** Passages waiting for an embedding (not counting those set aside). */
   pendingPassages: number;
+  /** Passages the embedder refused, set aside until the content changes. */
+  failedPassages: number;
+  passageFailures: { index: number; reason: string; failedAt: Date }[];
 }
 
 interface DocumentRow {
@@ -169,24 +182,29 @@ interface DocumentRow {
   updated_at: Date | string;
   passage_count: number;
   pending_passages: number;
+  failures: { idx: number; reason: string; failed_at: string }[] | string | null;
 }
 
 /** The tenant's document, or null when the tenant has none with this id. */
 export async function getDocument(ctx: StoreContext, tenantId: string, id: string): Promise<StoredDocument | null> {
-  assertKey('tenant_id', tenantId);
-  assertKey('id', id);
+  assertTenantId(tenantId);
+  assertDocumentId(id);
   const { rows } = await ctx.db.query<DocumentRow>(
     `SELECT d.tenant_id, d.id, d.locale, d.source_type, d.title, d.content, d.metadata, d.content_sha256,
             d.created_at, d.updated_at,
             (SELECT count(*) FROM ${ctx.s}.passages p WHERE p.tenant_id = d.tenant_id AND p.doc_id = d.id)::int AS passage_count,
             (SELECT count(*) FROM ${ctx.s}.passages p
-              WHERE p.tenant_id = d.tenant_id AND p.doc_id = d.id AND p.embedding IS NULL)::int AS pending_passages
+              WHERE p.tenant_id = d.tenant_id AND p.doc_id = d.id AND p.embedding IS NULL AND p.embed_error IS NULL)::int AS pending_passages,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('idx', p.idx, 'reason', p.embed_error, 'failed_at', p.embed_failed_at) ORDER BY p.idx), '[]'::jsonb)
+               FROM ${ctx.s}.passages p
+              WHERE p.tenant_id = d.tenant_id AND p.doc_id = d.id AND p.embed_error IS NOT NULL) AS failures
        FROM ${ctx.s}.documents d
       WHERE d.tenant_id = $1 AND d.id = $2`,
     [tenantId, id],
   );
   const r = rows[0];
   if (!r) return null;
+  const failures = (typeof r.failures === 'string' ? JSON.parse(r.failures) : (r.failures ?? [])) as { idx: number; reason: string; failed_at: string }[];
   return {
     document: {
       tenantId: r.tenant_id,
@@ -202,5 +220,7 @@ export async function getDocument(ctx: StoreContext, tenantId: string, id: strin
     contentSha256: r.content_sha256,
     passageCount: Number(r.passage_count),
     pendingPassages: Number(r.pending_passages),
+    failedPassages: failures.length,
+    passageFailures: failures.map((f) => ({ index: Number(f.idx), reason: f.reason, failedAt: new Date(f.failed_at) })),
   };
 }

@@ -4,15 +4,19 @@ import { normalizeBatch, type DocumentInput } from './document-input.js';
 import { planUpsert } from './document-state.js';
 import { upsertDocuments, type UpsertResult } from './documents.js';
 import type { StoreContext } from './store-context.js';
-import type { VectorLike } from './vector-codec.js';
+import { isRefused, type PassageOutcome } from './passage-outcome.js';
 
 const log = logger.child({ component: 'search-store' });
 
 export interface IndexDocumentsOptions {
   /** Current embedder fingerprint (null/empty when unknown: everything new is stored pending). */
   fingerprint: string | null | undefined;
-  /** Embeds passage texts (the embedder adds the "passage: " prefix). One vector per text, in order. */
-  embed?: (passageTexts: string[]) => Promise<readonly VectorLike[]>;
+  /**
+   * Embeds passage texts (the embedder adds the "passage: " prefix). One
+   * outcome per text, in order: its vector, or the embedder's refusal of that
+   * text (the passage is set aside; the rest is stored with vectors).
+   */
+  embed?: (passageTexts: string[]) => Promise<readonly PassageOutcome[]>;
   /**
    * Which embed failures degrade to "store pending" instead of failing the
    * upsert. Default: UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED.
@@ -21,7 +25,7 @@ export interface IndexDocumentsOptions {
 }
 
 export interface IndexDocumentsResult extends UpsertResult {
-  /** Passage texts sent to the embedder. */
+  /** Passages stored with a vector from this call. */
   embeddedPassages: number;
   /** The embed error that made this batch pending, if any. */
   embedError?: unknown;
@@ -47,12 +51,14 @@ export async function indexDocuments(
   const passageTexts: string[] = [];
   for (const item of plan) if (item.needsEmbedding) for (const p of item.passages) passageTexts.push(p.embeddingText);
 
-  let embeddings: (readonly VectorLike[] | undefined)[] | undefined;
+  let embeddings: (readonly PassageOutcome[] | undefined)[] | undefined;
+  let refused = 0;
   let embedError: unknown;
   if (passageTexts.length > 0 && options.embed) {
     try {
       const vectors = await options.embed(passageTexts);
       if (vectors.length !== passageTexts.length) throw new Error(`embedder returned ${vectors.length} vectors for ${passageTexts.length} passages`);
+      refused = vectors.filter(isRefused).length;
       let next = 0;
       embeddings = plan.map((item) => {
         if (!item.needsEmbedding) return undefined;
@@ -67,5 +73,5 @@ export async function indexDocuments(
     }
   }
   const result = await upsertDocuments(ctx, docs, { fingerprint, embeddings });
-  return { ...result, embeddedPassages: embeddings ? passageTexts.length : 0, ...(embedError === undefined ? {} : { embedError }) };
+  return { ...result, embeddedPassages: embeddings ? passageTexts.length - refused : 0, ...(embedError === undefined ? {} : { embedError }) };
 }

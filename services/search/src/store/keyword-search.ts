@@ -1,44 +1,7 @@
-import {
-  filterConditions,
-  normalizeFilters,
-  normalizeMinScore,
-  normalizePaging,
-  normalizeTenant,
-  SqlParams,
-  toHit,
-  type HitRow,
-  type Paging,
-  type SearchFilters,
-  type SearchPage,
-} from './search-queries.js';
+import type { Candidate, KeywordRetrieval } from '../core/search/ports.js';
+import { filterConditions, SqlParams, toCandidate, type HitRow } from './search-queries.js';
 import type { StoreContext } from './store-context.js';
-import { cleanText } from './text-input.js';
 import { ALL_TEXT_SEARCH_CONFIGS, textSearchConfigFor } from './text-search-config.js';
-
-export interface KeywordSearchParams extends Paging {
-  tenantId: string;
-  /** Free text in web-search syntax ("quoted phrase", or, -exclude); never raises a syntax error. */
-  query: string;
-  filters?: SearchFilters;
-  /** Drop hits whose normalized rank is below this (0..1). */
-  minScore?: number | null;
-}
-
-/**
- * Keyword queries longer than this are cut (at a space): a query is not a
- * document, and websearch_to_tsquery ANDs every word, so nothing that long
- * can match anyway, while parsing it once per configuration costs time.
- */
-export const MAX_KEYWORD_QUERY_CHARS = 4096;
-
-export function cleanKeywordQuery(query: string): string {
-  let q = cleanText(query).trim();
-  if (q.length > MAX_KEYWORD_QUERY_CHARS) {
-    const cut = q.lastIndexOf(' ', MAX_KEYWORD_QUERY_CHARS);
-    q = q.slice(0, cut > MAX_KEYWORD_QUERY_CHARS / 2 ? cut : MAX_KEYWORD_QUERY_CHARS);
-  }
-  return q;
-}
 
 /**
  * Full-text search with `websearch_to_tsquery`, ranked by
@@ -64,17 +27,13 @@ export function cleanKeywordQuery(query: string): string {
  *
  * Ranking happens in the passages table (the documents join only where a
  * locale/source_type/metadata filter needs it): best passage per document,
- * ordered, min_score, offset and limit; only the page's rows fetch the
+ * ordered, cut to the requested depth; only those rows fetch the
  * document fields and the snippet. A passage always has its document (foreign
  * key, same tenant), so leaving the join out without filters changes nothing.
  */
-export async function keywordSearch(ctx: StoreContext, params: KeywordSearchParams): Promise<SearchPage> {
-  const tenantId = normalizeTenant(params.tenantId);
-  const { limit, offset } = normalizePaging(params);
-  const filters = normalizeFilters(params.filters);
-  const minScore = normalizeMinScore(params.minScore);
-  const query = cleanKeywordQuery(params.query);
-  if (query === '') return { hits: [], hasMore: false };
+export async function keywordCandidates(ctx: StoreContext, request: KeywordRetrieval): Promise<Candidate[]> {
+  const { tenantId, filters, depth } = request;
+  const query = request.text;
 
   const p = new SqlParams();
   const tenant = p.add(tenantId);
@@ -92,7 +51,7 @@ export async function keywordSearch(ctx: StoreContext, params: KeywordSearchPara
        WHERE ${and([`numnode(${tsquery}) > 0`, ...where, `p.tsv @@ ${tsquery}`], '         ')}`;
   } else {
     const { groups, tenantPassages } = await parsePerConfig(ctx, tenantId, query);
-    if (groups.length === 0) return { hits: [], hasMore: false };
+    if (groups.length === 0) return [];
     const parsed = groups.map((g) => ({ query: `${p.add(g.query)}::tsquery`, configs: `${p.add(g.configs)}::regconfig[]` }));
     const allConfigs = parsed.length === 1 ? parsed[0].configs : `${p.add(groups.flatMap((g) => g.configs))}::regconfig[]`;
     const anyParse = parsed.map((g) => g.query).join(' || ');
@@ -125,15 +84,14 @@ export async function keywordSearch(ctx: StoreContext, params: KeywordSearchPara
        WHERE c.tsv @@ ${own}`;
     }
   }
-  const scoreFilter = minScore === null ? '' : `WHERE rank >= ${p.add(minScore)}::float8`;
   const sql = `
     WITH matches AS (${matches}
     ), best AS (
       SELECT DISTINCT ON (doc_id) doc_id, idx, rank FROM matches ORDER BY doc_id, rank DESC, idx
     ), page AS (
-      SELECT doc_id, idx, rank FROM best ${scoreFilter}
+      SELECT doc_id, idx, rank FROM best
        ORDER BY rank DESC, doc_id
-      OFFSET ${p.add(offset)} LIMIT ${p.add(limit + 1)}
+       LIMIT ${p.add(depth)}
     )
     SELECT b.doc_id AS id, d.title, d.locale, d.source_type, d.metadata, b.idx AS passage_index,
            ps.content AS snippet, b.rank::float8 AS score
@@ -142,7 +100,7 @@ export async function keywordSearch(ctx: StoreContext, params: KeywordSearchPara
       JOIN ${ctx.s}.passages ps ON ps.tenant_id = ${tenant} AND ps.doc_id = b.doc_id AND ps.idx = b.idx
      ORDER BY b.rank DESC, b.doc_id`;
   const { rows } = await ctx.db.query<HitRow>(sql, p.values);
-  return { hits: rows.slice(0, limit).map(toHit), hasMore: rows.length > limit };
+  return rows.map(toCandidate);
 }
 
 /**

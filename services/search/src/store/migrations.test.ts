@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, openExtraTestDb, type TestDb } from '../../../../test/support/db.js';
 import { isPolysearchError } from '../../../../shared/errors.js';
+import { quoteIdent } from './identifiers.js';
 import { LATEST_MIGRATION, migrate } from './migrations.js';
 import { ALL_TEXT_SEARCH_CONFIGS } from './text-search-config.js';
+
+const ALL_VERSIONS = Array.from({ length: LATEST_MIGRATION }, (_, i) => i + 1);
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -22,7 +25,7 @@ describe('migrate', () => {
 
   it('creates the schema, tables and indexes, then is a no-op', async () => {
     const first = await migrate(t.db, { schema: t.schema, dims: 8 });
-    expect(first.applied).toEqual([1]);
+    expect(first.applied).toEqual(ALL_VERSIONS);
     expect(first.vectorVersion).toMatch(/^0\.8\./);
     const again = await migrate(t.db, { schema: t.schema, dims: 8 });
     expect(again.applied).toEqual([]);
@@ -68,6 +71,32 @@ describe('migrate', () => {
   });
 });
 
+describe('upgrading a schema', () => {
+  it('migration 2 adds the set-aside columns to a schema at version 1, keeping its rows', async () => {
+    const t = await createTestDb();
+    try {
+      const s = quoteIdent(t.schema);
+      await migrate(t.db, { schema: t.schema, dims: 4 });
+      // Roll the schema back to what a version-1 build left behind.
+      await t.db.query(`ALTER TABLE ${s}.passages DROP CONSTRAINT passages_set_aside_without_vector`);
+      await t.db.query(`ALTER TABLE ${s}.passages DROP COLUMN embed_error, DROP COLUMN embed_failed_at`);
+      await t.db.query(`DELETE FROM ${s}.schema_migrations WHERE version > 1`);
+      await t.db.query(`INSERT INTO ${s}.documents (tenant_id, id, content_sha256) VALUES ('t', 'd', 'x')`);
+      await t.db.query(
+        `INSERT INTO ${s}.passages (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv, embedding)
+         VALUES ('t', 'd', 0, 'c', 0, 1, 'simple', to_tsvector('simple', 'c'), '[1,0,0,0]')`,
+      );
+      expect((await migrate(t.db, { schema: t.schema, dims: 4 })).applied).toEqual([2]);
+      const { rows } = await t.db.query<{ embed_error: string | null; n: number }>(`SELECT embed_error, count(*) OVER ()::int AS n FROM ${s}.passages`);
+      expect(rows).toEqual([{ embed_error: null, n: 1 }]);
+      // A set-aside passage cannot keep a vector.
+      await expect(t.db.query(`UPDATE ${s}.passages SET embed_error = 'x'`)).rejects.toMatchObject({ message: expect.stringMatching(/23514/) });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('concurrent migrations', () => {
   it('4 replicas migrating one schema at once: no error, one set of tables', async () => {
     const t = await createTestDb();
@@ -81,7 +110,7 @@ describe('concurrent migrations', () => {
         migrate(t.db, { schema: t.schema, dims: 8 }),
         migrate(other, { schema: t.schema, dims: 8 }),
       ]);
-      expect(results.flatMap((r) => r.applied)).toEqual([LATEST_MIGRATION]);
+      expect(results.flatMap((r) => r.applied)).toEqual(ALL_VERSIONS);
       const { rows } = await t.db.query<{ tables: number; versions: number }>(
         `SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = $1)::int AS tables,
                 (SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'passages_embedding_hnsw_idx')::int AS versions`,

@@ -83,6 +83,21 @@ const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX passages_fingerprint_idx ON ${s}.passages (fingerprint) WHERE embedding IS NOT NULL`,
     ],
   },
+  {
+    // A passage the embedder refuses (INVALID_ARGUMENT) is set aside with the
+    // embedder's reason instead of being retried forever; it stays
+    // keyword-searchable and is retried when its content changes. Columns
+    // without defaults: no table rewrite; the CHECK is NOT VALID so adding it
+    // does not scan existing rows (none of which is set aside yet).
+    version: 2,
+    name: 'passage_embed_failures',
+    statements: ({ s }) => [
+      `ALTER TABLE ${s}.passages ADD COLUMN embed_error text`,
+      `ALTER TABLE ${s}.passages ADD COLUMN embed_failed_at timestamptz`,
+      `ALTER TABLE ${s}.passages ADD CONSTRAINT passages_set_aside_without_vector
+         CHECK (embed_error IS NULL OR embedding IS NULL) NOT VALID`,
+    ],
+  },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1].version;

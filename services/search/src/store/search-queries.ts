@@ -1,90 +1,12 @@
-import { invalidArgument } from '../../../../shared/errors.js';
-import { canonicalizeLocale } from './text-search-config.js';
-import { assertKey, cleanText } from './text-input.js';
+import type { Candidate } from '../core/search/ports.js';
+import type { SearchFilters } from '../core/search/query.js';
 
 /**
- * What semantic and keyword search share: filters, paging, the hit shape and
- * the parameter collector. Every filter value is a `$n` parameter; tenant_id
- * is required by every query and bound to every table in it.
+ * What semantic and keyword retrieval share: the parameter collector, the
+ * filter conditions and the row mapping. Requests arrive parsed and
+ * validated by the core (core/search/query.ts); this is SQL and rows only.
+ * Every filter value is a `$n` parameter; tenant_id is bound to every table.
  */
-export interface SearchFilters {
-  /**
-   * BCP-47 tag. Matches documents of this locale and its sub-tags (RFC 4647
-   * basic filtering): "de" matches "de", "de-CH", "de-AT"; "de-CH" only
-   * "de-CH". Empty: all locales.
-   */
-  locale?: string;
-  /** Any of these source types (empty: all). */
-  sourceTypes?: readonly string[];
-  /** Every pair must match the document's metadata exactly. */
-  metadata?: Readonly<Record<string, string>>;
-}
-
-export interface Paging {
-  limit: number;
-  offset?: number;
-}
-
-export interface SearchHit {
-  id: string;
-  title: string;
-  /** The best-matching passage of the document. */
-  snippet: string;
-  passageIndex: number;
-  /** Semantic: cosine similarity (1 - cosine distance). Keyword: ts_rank_cd normalized to 0..1 (rank / (rank + 1)). */
-  score: number;
-  locale: string;
-  sourceType: string;
-  metadata: Record<string, string>;
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  /** Another page exists after this one. */
-  hasMore: boolean;
-}
-
-export const MAX_LIMIT = 1000;
-export const MAX_OFFSET = 10_000;
-
-export interface NormalizedFilters {
-  locale: string;
-  sourceTypes: string[];
-  metadata: Record<string, string> | null;
-}
-
-export function normalizeFilters(filters: SearchFilters | undefined): NormalizedFilters {
-  const metadataEntries = Object.entries(filters?.metadata ?? {});
-  for (const [, v] of metadataEntries) {
-    if (typeof v !== 'string') throw invalidArgument('metadata filter values must be strings', 'invalid_filter');
-  }
-  return {
-    locale: canonicalizeLocale(filters?.locale),
-    sourceTypes: [...new Set((filters?.sourceTypes ?? []).map((t) => cleanText(t)))],
-    metadata: metadataEntries.length > 0 ? Object.fromEntries(metadataEntries.map(([k, v]) => [cleanText(k), cleanText(v)])) : null,
-  };
-}
-
-export function normalizePaging(paging: Paging): { limit: number; offset: number } {
-  const offset = paging.offset ?? 0;
-  if (!Number.isInteger(paging.limit) || paging.limit < 1 || paging.limit > MAX_LIMIT) {
-    throw invalidArgument(`limit must be an integer in 1..${MAX_LIMIT}`, 'invalid_limit');
-  }
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
-    throw invalidArgument(`offset must be an integer in 0..${MAX_OFFSET}`, 'invalid_page');
-  }
-  return { limit: paging.limit, offset };
-}
-
-export function normalizeTenant(tenantId: string): string {
-  return assertKey('tenant_id', tenantId);
-}
-
-export function normalizeMinScore(minScore: number | null | undefined): number | null {
-  if (minScore === undefined || minScore === null) return null;
-  if (!Number.isFinite(minScore)) throw invalidArgument('min_score must be a finite number', 'invalid_min_score');
-  return minScore;
-}
 
 /** Collects `$n` parameters while SQL text is assembled. */
 export class SqlParams {
@@ -96,7 +18,7 @@ export class SqlParams {
 }
 
 /** WHERE conditions on the documents alias `d` for the filters (tenant is handled by the caller). */
-export function filterConditions(p: SqlParams, f: NormalizedFilters, d = 'd'): string[] {
+export function filterConditions(p: SqlParams, f: SearchFilters, d = 'd'): string[] {
   const conditions: string[] = [];
   if (f.locale !== '') {
     conditions.push(`(${d}.locale = ${p.add(f.locale)}::text OR starts_with(${d}.locale, ${p.add(`${f.locale}-`)}::text))`);
@@ -117,7 +39,7 @@ export interface HitRow {
   metadata: Record<string, string> | null;
 }
 
-export function toHit(r: HitRow): SearchHit {
+export function toCandidate(r: HitRow): Candidate {
   return {
     id: r.id,
     title: r.title,

@@ -1,3 +1,4 @@
+import type { Candidate, KeywordRetrieval, SearchIndex, SemanticRetrieval } from '../core/search/ports.js';
 import {
   claimPendingPassages,
   releasePassageClaims,
@@ -11,10 +12,9 @@ import type { DocumentInput } from './document-input.js';
 import { planUpsert, type UpsertPlanItem } from './document-state.js';
 import { deleteDocuments, getDocument, upsertDocuments, type StoredDocument, type UpsertOptions, type UpsertResult } from './documents.js';
 import { indexDocuments, type IndexDocumentsOptions, type IndexDocumentsResult } from './index-documents.js';
-import { keywordSearch, type KeywordSearchParams } from './keyword-search.js';
+import { keywordCandidates } from './keyword-search.js';
 import { migrate, type MigrationResult } from './migrations.js';
-import type { SearchPage } from './search-queries.js';
-import { semanticSearch, type SemanticSearchParams } from './semantic-search.js';
+import { semanticCandidates } from './semantic-search.js';
 import { stats, type StoreStats } from './stats.js';
 import { createStoreContext, type StoreConfig, type StoreContext } from './store-context.js';
 
@@ -23,7 +23,7 @@ import { createStoreContext, type StoreConfig, type StoreContext } from './store
  * directory bound to a Db and a validated config. Owns nothing but the
  * context; closing the Db is the caller's business.
  */
-export class SearchStore {
+export class SearchStore implements SearchIndex {
   readonly ctx: StoreContext;
 
   constructor(db: Db, config: StoreConfig = {}) {
@@ -78,11 +78,11 @@ export class SearchStore {
     return stats(this.ctx, options);
   }
 
-  semanticSearch(params: SemanticSearchParams): Promise<SearchPage> {
-    return semanticSearch(this.ctx, params);
+  semantic(request: SemanticRetrieval): Promise<Candidate[]> {
+    return semanticCandidates(this.ctx, request);
   }
 
-  keywordSearch(params: KeywordSearchParams): Promise<SearchPage> {
-    return keywordSearch(this.ctx, params);
+  keyword(request: KeywordRetrieval): Promise<Candidate[]> {
+    return keywordCandidates(this.ctx, request);
   }
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkDocument } from '../passages/chunker.js';
 import type { DocumentInput } from './document-input.js';
-import { normalizeFilters } from './search-queries.js';
-import { buildSemanticQuery, semanticSearchIn } from './semantic-search.js';
-import { openTestStore, prng, randomVector, type TestStore } from './test-support/fixtures.js';
+import { buildSemanticQuery, semanticCandidatesIn } from './semantic-search.js';
+import { filtersOf, openTestStore, prng, randomVector, testModel, type TestStore } from './test-support/fixtures.js';
 import { toVectorLiteral } from './vector-codec.js';
 
 const FP = 'fp:test';
@@ -23,51 +22,46 @@ describe('semantic search (3 dimensions)', () => {
   });
   afterAll(() => t.cleanup());
 
-  const search = (extra: Partial<Parameters<TestStore['store']['semanticSearch']>[0]> = {}) =>
-    t.store.semanticSearch({ tenantId: 't1', vector: [1, 0, 0], limit: 10, ...extra });
+  const search = (extra: { tenantId?: string; vector?: number[]; depth?: number; model?: string; filters?: Parameters<typeof filtersOf>[0] } = {}) =>
+    t.store.semantic({
+      tenantId: extra.tenantId ?? 't1',
+      vector: extra.vector ?? [1, 0, 0],
+      model: testModel(extra.model ?? FP, 3),
+      filters: filtersOf(extra.filters),
+      depth: extra.depth ?? 10,
+      efSearch: undefined,
+    });
 
   it('orders neighbours by cosine similarity, score = 1 - cosine distance', async () => {
-    const page = await search();
-    expect(page.hits.map((h) => h.id)).toEqual(['a', 'b', 'c']);
-    expect(page.hits[0].score).toBeCloseTo(1, 5);
-    expect(page.hits[1].score).toBeCloseTo(0.8, 5);
-    expect(page.hits[2].score).toBeCloseTo(0, 5);
-    expect(page.hits[0]).toMatchObject({ title: 'A', snippet: 'alpha', passageIndex: 0, locale: 'en', sourceType: 'wiki', metadata: { team: 'blue' } });
-    expect(page.hasMore).toBe(false);
+    const hits = await search();
+    expect(hits.map((h) => h.id)).toEqual(['a', 'b', 'c']);
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    expect(hits[1].score).toBeCloseTo(0.8, 5);
+    expect(hits[2].score).toBeCloseTo(0, 5);
+    expect(hits[0]).toMatchObject({ title: 'A', snippet: 'alpha', passageIndex: 0, locale: 'en', sourceType: 'wiki', metadata: { team: 'blue' } });
   });
 
   it('filters by locale (with sub-tags), source types and metadata', async () => {
-    expect((await search({ filters: { locale: 'en' } })).hits.map((h) => h.id)).toEqual(['a', 'b']);
-    expect((await search({ filters: { locale: 'en-gb' } })).hits.map((h) => h.id)).toEqual(['b']);
-    expect((await search({ filters: { sourceTypes: ['wiki'] } })).hits.map((h) => h.id)).toEqual(['a', 'c']);
-    expect((await search({ filters: { metadata: { team: 'blue', x: '1' } } })).hits.map((h) => h.id)).toEqual(['c']);
-    expect((await search({ filters: { metadata: { team: "blue' OR 1=1 --" } } })).hits).toEqual([]);
+    expect((await search({ filters: { locale: 'en' } })).map((h) => h.id)).toEqual(['a', 'b']);
+    expect((await search({ filters: { locale: 'en-gb' } })).map((h) => h.id)).toEqual(['b']);
+    expect((await search({ filters: { sourceTypes: ['wiki'] } })).map((h) => h.id)).toEqual(['a', 'c']);
+    expect((await search({ filters: { metadata: { team: 'blue', x: '1' } } })).map((h) => h.id)).toEqual(['c']);
+    expect(await search({ filters: { metadata: { team: "blue' OR 1=1 --" } } })).toEqual([]);
   });
 
-  it('applies min_score', async () => {
-    expect((await search({ minScore: 0.5 })).hits.map((h) => h.id)).toEqual(['a', 'b']);
+  it('returns at most `depth` documents, best first', async () => {
+    expect((await search({ depth: 2 })).map((h) => h.id)).toEqual(['a', 'b']);
   });
 
-  it('pages with offset and limit', async () => {
-    const p1 = await search({ limit: 2 });
-    const p2 = await search({ limit: 2, offset: 2 });
-    expect(p1.hits.map((h) => h.id)).toEqual(['a', 'b']);
-    expect(p1.hasMore).toBe(true);
-    expect(p2.hits.map((h) => h.id)).toEqual(['c']);
-    expect(p2.hasMore).toBe(false);
-  });
-
-  it('only returns the tenant\'s rows, and rejects bad vectors', async () => {
-    expect((await search({ tenantId: 't2' })).hits).toEqual([]);
+  it('only returns the tenant\'s rows, and rejects vectors the column cannot hold', async () => {
+    expect(await search({ tenantId: 't2' })).toEqual([]);
     await expect(search({ vector: [1, 0] })).rejects.toMatchObject({ kind: 'invalid_argument' });
     await expect(search({ vector: [0, 0, 0] })).rejects.toMatchObject({ kind: 'invalid_argument' });
-    await expect(search({ efSearch: 5000 })).rejects.toMatchObject({ kind: 'invalid_argument' });
-    await expect(search({ tenantId: '' })).rejects.toMatchObject({ kind: 'invalid_argument' });
   });
 
-  it('restricts to a fingerprint when asked', async () => {
-    expect((await search({ fingerprint: 'fp:other' })).hits).toEqual([]);
-    expect((await search({ fingerprint: FP })).hits).toHaveLength(3);
+  it('compares only with vectors of the query vector\'s model', async () => {
+    expect(await search({ model: 'fp:other' })).toEqual([]);
+    expect(await search({ model: FP })).toHaveLength(3);
   });
 });
 
@@ -98,16 +92,16 @@ describe('semantic search over long documents', () => {
   it('finds the tail passage by a vector equal to its passage vector, once per document', async () => {
     expect(passages.length).toBeGreaterThan(4);
     const tail = passages.length - 1;
-    const page = await t.store.semanticSearch({ tenantId: 't1', vector: vectors[tail], limit: 5 });
-    expect(page.hits[0]).toMatchObject({ id: 'long', passageIndex: tail });
-    expect(page.hits[0].score).toBeCloseTo(1, 5);
-    expect(page.hits[0].snippet.endsWith('zebracorn appendix')).toBe(true);
-    expect(page.hits.filter((h) => h.id === 'long')).toHaveLength(1);
+    const hits = await t.store.semantic({ tenantId: 't1', vector: vectors[tail], model: testModel(FP, DIMS), filters: filtersOf(), depth: 5, efSearch: undefined });
+    expect(hits[0]).toMatchObject({ id: 'long', passageIndex: tail });
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    expect(hits[0].snippet.endsWith('zebracorn appendix')).toBe(true);
+    expect(hits.filter((h) => h.id === 'long')).toHaveLength(1);
   });
 
   it('finds the tail passage by keyword', async () => {
-    const page = await t.store.keywordSearch({ tenantId: 't1', query: 'zebracorn', limit: 5 });
-    expect(page.hits.map((h) => [h.id, h.passageIndex])).toEqual([['long', passages.length - 1]]);
+    const hits = await t.store.keyword({ tenantId: 't1', text: 'zebracorn', filters: filtersOf(), depth: 5 });
+    expect(hits.map((h) => [h.id, h.passageIndex])).toEqual([['long', passages.length - 1]]);
   });
 });
 
@@ -153,12 +147,12 @@ describe('filtered semantic search through the HNSW index', () => {
   it.each([
     ['a tenant with 1% of the rows', 'small', {}, 10],
     ['a 10%-selective metadata filter', 'big', { metadata: { bucket: '3' } }, 50],
-  ])('%s gets `limit` rows from the index', async (_label, tenantId, filters, limit) => {
+  ])('%s gets `depth` rows from the index', async (_label, tenantId, filters, limit) => {
     const { rows } = await forcingIndex(async (tx) => {
       await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
       const { sql, values } = buildSemanticQuery(
         t.store.ctx,
-        { tenantId, vectorLiteral: toVectorLiteral(query, DIMS), filters: normalizeFilters(filters), fingerprint: null, minScore: null },
+        { tenantId, vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(filters), fingerprint: FP },
         limit * 4,
         limit + 1,
       );
@@ -167,17 +161,17 @@ describe('filtered semantic search through the HNSW index', () => {
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toContain('passages_embedding_hnsw_idx');
 
-    const page = await forcingIndex((tx) => semanticSearchIn(t.store.ctx, tx, { tenantId, vector: query, filters, limit }));
-    expect(page.hits).toHaveLength(limit);
-    expect(page.hasMore).toBe(true);
-    const scores = page.hits.map((h) => h.score);
+    const request = { tenantId, vector: query, model: testModel(FP, DIMS), filters: filtersOf(filters), depth: limit, efSearch: undefined };
+    const hits = await forcingIndex((tx) => semanticCandidatesIn(t.store.ctx, tx, request));
+    expect(hits).toHaveLength(limit);
+    const scores = hits.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
     // Same answer as an exact scan (the planner's own choice here), compared by id set and cosine tolerance.
-    const exact = await t.store.semanticSearch({ tenantId, vector: query, filters, limit });
-    const overlap = page.hits.filter((h) => exact.hits.some((e) => e.id === h.id)).length;
+    const exact = await t.store.semantic(request);
+    const overlap = hits.filter((h) => exact.some((e) => e.id === h.id)).length;
     expect(overlap / limit).toBeGreaterThanOrEqual(0.8);
-    expect(page.hits[0].score).toBeCloseTo(exact.hits[0].score, 4);
+    expect(hits[0].score).toBeCloseTo(exact[0].score, 4);
   });
 
   it('without iterative scans the same index path would come back short', async () => {
@@ -185,7 +179,7 @@ describe('filtered semantic search through the HNSW index', () => {
       await tx.query(`SELECT set_config('hnsw.iterative_scan', 'off', true), set_config('hnsw.ef_search', '40', true)`);
       const { sql, values } = buildSemanticQuery(
         t.store.ctx,
-        { tenantId: 'small', vectorLiteral: toVectorLiteral(query, DIMS), filters: normalizeFilters({}), fingerprint: null, minScore: null },
+        { tenantId: 'small', vectorLiteral: toVectorLiteral(query, DIMS), filters: filtersOf(), fingerprint: FP },
         40,
         11,
       );

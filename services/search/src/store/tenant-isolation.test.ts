@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInput } from './document-input.js';
-import type { SearchFilters } from './search-queries.js';
-import { openTestStore, prng, randomVector, type TestStore } from './test-support/fixtures.js';
+import { filtersOf, openTestStore, prng, randomVector, testModel, type TestStore } from './test-support/fixtures.js';
+
+type SearchFilters = NonNullable<Parameters<typeof filtersOf>[0]>;
 
 const DIMS = 8;
 const TENANTS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
@@ -62,10 +63,11 @@ describe('tenant isolation (seeded property test)', () => {
       const tenantId = pick(TENANTS);
       const filters = randomFilters();
       const semantic = rng() < 0.5;
-      const page = semantic
-        ? await t.store.semanticSearch({ tenantId, vector: randomVector(rng, DIMS), filters, limit: 20 })
-        : await t.store.keywordSearch({ tenantId, query: `${pick(WORDS)} OR ${pick(WORDS)}`, filters, limit: 20 });
-      for (const hit of page.hits) {
+      const request = { tenantId, filters: filtersOf(filters), depth: 20 };
+      const hits = semantic
+        ? await t.store.semantic({ ...request, vector: randomVector(rng, DIMS), model: testModel('fp', DIMS), efSearch: undefined })
+        : await t.store.keyword({ ...request, text: `${pick(WORDS)} OR ${pick(WORDS)}` });
+      for (const hit of hits) {
         const doc = byKey.get(`${tenantId}/${hit.id}`);
         const context = { round, tenantId, filters, semantic, hit: hit.id };
         expect(doc, JSON.stringify(context)).toBeDefined();
@@ -74,7 +76,7 @@ describe('tenant isolation (seeded property test)', () => {
         expect(matchesFilters(doc!, filters), JSON.stringify(context)).toBe(true);
         hitsSeen++;
       }
-      if (tenantId === 'hooli') expect(page.hits).toEqual([]);
+      if (tenantId === 'hooli') expect(hits).toEqual([]);
     }
     expect(hitsSeen).toBeGreaterThan(200); // the property was actually exercised
   });

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../../../shared/errors.js';
+import { assertDocumentId, assertTenantId } from '../core/ids.js';
 
 // String.prototype.toWellFormed is ES2024; the project targets the ES2023 lib.
 const LONE_SURROGATE_SOURCE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
@@ -18,13 +18,10 @@ export function cleanText(text: string | undefined | null): string {
   return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '') : wellFormed;
 }
 
-export const MAX_KEY_LENGTH = 512;
-
-export function assertKey(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(`${name} is required`, `missing_${name}`);
-  if (value.length > MAX_KEY_LENGTH) throw invalidArgument(`${name} must be at most ${MAX_KEY_LENGTH} characters`, `invalid_${name}`);
-  if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
-    throw invalidArgument(`${name} must not contain NUL characters or unpaired surrogates`, `invalid_${name}`);
-  }
-  return value;
+/**
+ * Kept for callers that validate keys by field name; the rules themselves
+ * live in core/ids.ts, the one definition every RPC applies.
+ */
+export function assertKey(name: 'tenant_id' | 'id', value: unknown): string {
+  return name === 'tenant_id' ? assertTenantId(value) : assertDocumentId(value);
 }

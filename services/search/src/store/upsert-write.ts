@@ -63,8 +63,10 @@ export async function deletePassagesOf(ctx: StoreContext, tx: Queryable, docs: r
 export interface PassageRow {
   doc: NormalizedDocument;
   passage: Passage;
-  /** pgvector text form, or null to store the passage as pending. */
+  /** pgvector text form, or null to store the passage without a vector. */
   embedding: string | null;
+  /** Why the embedder refused this passage (it is set aside); null when it has a vector or is pending. */
+  embedError: string | null;
 }
 
 /**
@@ -77,14 +79,17 @@ export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: rea
   for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
     await tx.query(
       `INSERT INTO ${ctx.s}.passages AS p
-              (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv, embedding, fingerprint, embedded_at)
+              (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv, embedding, fingerprint, embedded_at,
+               embed_error, embed_failed_at)
        SELECT r.tenant_id, r.doc_id, r.idx, r.content, r.char_start, r.char_end, r.cfg::regconfig,
               setweight(to_tsvector(r.cfg::regconfig, d.title), 'A') || setweight(to_tsvector(r.cfg::regconfig, r.content), 'B'),
               r.embedding::vector,
               CASE WHEN r.embedding IS NULL THEN NULL ELSE $9::text END,
-              CASE WHEN r.embedding IS NULL THEN NULL ELSE now() END
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[])
-              AS r(tenant_id, doc_id, idx, content, char_start, char_end, cfg, embedding)
+              CASE WHEN r.embedding IS NULL THEN NULL ELSE now() END,
+              r.embed_error,
+              CASE WHEN r.embed_error IS NULL THEN NULL ELSE now() END
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $10::text[])
+              AS r(tenant_id, doc_id, idx, content, char_start, char_end, cfg, embedding, embed_error)
          JOIN ${ctx.s}.documents d ON d.tenant_id = r.tenant_id AND d.id = r.doc_id
        ON CONFLICT (tenant_id, doc_id, idx) DO UPDATE SET
          content = EXCLUDED.content,
@@ -95,6 +100,8 @@ export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: rea
          embedding = EXCLUDED.embedding,
          fingerprint = EXCLUDED.fingerprint,
          embedded_at = EXCLUDED.embedded_at,
+         embed_error = EXCLUDED.embed_error,
+         embed_failed_at = EXCLUDED.embed_failed_at,
          claim_expires_at = NULL`,
       [
         batch.map((r) => r.doc.tenantId),
@@ -106,6 +113,7 @@ export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: rea
         batch.map((r) => r.doc.tsConfig),
         batch.map((r) => r.embedding),
         fingerprint,
+        batch.map((r) => r.embedError),
       ],
     );
   }

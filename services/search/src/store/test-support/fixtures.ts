@@ -4,6 +4,8 @@
  */
 import { createTestDb, type TestDb } from '../../../../../test/support/db.js';
 import { chunkDocument } from '../../passages/chunker.js';
+import type { ModelRef } from '../../core/search/ports.js';
+import { parseFilters, type SearchFilters } from '../../core/search/query.js';
 import type { DocumentInput } from '../document-input.js';
 import { SearchStore } from '../search-store.js';
 import type { StoreConfig } from '../store-context.js';
@@ -58,4 +60,14 @@ export function hashEmbedding(text: string, dims: number): number[] {
 /** One hash-embedding per passage of the document, as the service would produce with the embedder. */
 export function embedDocument(doc: DocumentInput, dims: number): number[][] {
   return chunkDocument({ title: doc.title ?? '', content: doc.content ?? '' }).passages.map((p) => hashEmbedding(p.embeddingText, dims));
+}
+
+/** Filters as the core's request parser produces them. */
+export function filtersOf(f: { locale?: string; sourceTypes?: string[]; metadata?: Record<string, string> } = {}): SearchFilters {
+  return parseFilters(f.locale, { sourceTypes: f.sourceTypes, metadata: f.metadata });
+}
+
+/** A model reference for store tests: only the digest matters to the store. */
+export function testModel(digest: string, dimensions: number): ModelRef {
+  return { digest, profile: 'e5', dimensions, fixture: true };
 }

@@ -167,7 +167,22 @@ export interface StoredDocument {
   updatedAt: Date | undefined;
   contentSha256: string;
   passageCount: number;
+  /** Passages waiting for an embedding (keyword-searchable meanwhile). */
   pendingPassages: number;
+  /**
+   * Passages the embedder refused (INVALID_ARGUMENT): set aside, searchable by
+   * keyword only, retried when the document's content changes.
+   */
+  failedPassages: number;
+  passageFailures: PassageFailure[];
+}
+
+/** A passage set aside because the embedder refused it. */
+export interface PassageFailure {
+  index: number;
+  /** What the embedder said (sizes and limits, never text). */
+  reason: string;
+  failedAt: Date | undefined;
 }
 
 export interface GetResponse {
@@ -263,6 +278,8 @@ export interface TenantStats {
   documents: number;
   passages: number;
   pendingPassages: number;
+  /** Passages the embedder refused (see StoredDocument.failed_passages). */
+  failedPassages: number;
 }
 
 export interface StatsResponse {
@@ -278,6 +295,8 @@ export interface StatsResponse {
    * backfill re-embeds them.
    */
   stalePassages: number;
+  /** Passages the embedder refused, set aside until their content changes. */
+  failedPassages: number;
 }
 
 function createBaseDocument(): Document {
@@ -1009,6 +1028,8 @@ function createBaseStoredDocument(): StoredDocument {
     contentSha256: "",
     passageCount: 0,
     pendingPassages: 0,
+    failedPassages: 0,
+    passageFailures: [],
   };
 }
 
@@ -1031,6 +1052,12 @@ export const StoredDocument: MessageFns<StoredDocument> = {
     }
     if (message.pendingPassages !== 0) {
       writer.uint32(48).uint32(message.pendingPassages);
+    }
+    if (message.failedPassages !== 0) {
+      writer.uint32(56).uint32(message.failedPassages);
+    }
+    for (const v of message.passageFailures) {
+      PassageFailure.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1096,6 +1123,22 @@ export const StoredDocument: MessageFns<StoredDocument> = {
             message.pendingPassages = reader.uint32();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.failedPassages = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.passageFailures.push(PassageFailure.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1136,6 +1179,16 @@ export const StoredDocument: MessageFns<StoredDocument> = {
         : isSet(object.pending_passages)
         ? globalThis.Number(object.pending_passages)
         : 0,
+      failedPassages: isSet(object.failedPassages)
+        ? globalThis.Number(object.failedPassages)
+        : isSet(object.failed_passages)
+        ? globalThis.Number(object.failed_passages)
+        : 0,
+      passageFailures: globalThis.Array.isArray(object?.passageFailures)
+        ? object.passageFailures.map((e: any) => PassageFailure.fromJSON(e))
+        : globalThis.Array.isArray(object?.passage_failures)
+        ? object.passage_failures.map((e: any) => PassageFailure.fromJSON(e))
+        : [],
     };
   },
 
@@ -1159,6 +1212,12 @@ export const StoredDocument: MessageFns<StoredDocument> = {
     if (message.pendingPassages !== 0) {
       obj.pendingPassages = Math.round(message.pendingPassages);
     }
+    if (message.failedPassages !== 0) {
+      obj.failedPassages = Math.round(message.failedPassages);
+    }
+    if (message.passageFailures?.length) {
+      obj.passageFailures = message.passageFailures.map((e) => PassageFailure.toJSON(e));
+    }
     return obj;
   },
 
@@ -1175,6 +1234,113 @@ export const StoredDocument: MessageFns<StoredDocument> = {
     message.contentSha256 = object.contentSha256 ?? "";
     message.passageCount = object.passageCount ?? 0;
     message.pendingPassages = object.pendingPassages ?? 0;
+    message.failedPassages = object.failedPassages ?? 0;
+    message.passageFailures = object.passageFailures?.map((e) => PassageFailure.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePassageFailure(): PassageFailure {
+  return { index: 0, reason: "", failedAt: undefined };
+}
+
+export const PassageFailure: MessageFns<PassageFailure> = {
+  encode(message: PassageFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.failedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.failedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PassageFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePassageFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.failedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PassageFailure {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      failedAt: isSet(object.failedAt)
+        ? fromJsonTimestamp(object.failedAt)
+        : isSet(object.failed_at)
+        ? fromJsonTimestamp(object.failed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PassageFailure): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.failedAt !== undefined) {
+      obj.failedAt = message.failedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PassageFailure>, I>>(base?: I): PassageFailure {
+    return PassageFailure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PassageFailure>, I>>(object: I): PassageFailure {
+    const message = createBasePassageFailure();
+    message.index = object.index ?? 0;
+    message.reason = object.reason ?? "";
+    message.failedAt = object.failedAt ?? undefined;
     return message;
   },
 };
@@ -2358,7 +2524,7 @@ export const StatsRequest: MessageFns<StatsRequest> = {
 };
 
 function createBaseTenantStats(): TenantStats {
-  return { tenantId: "", documents: 0, passages: 0, pendingPassages: 0 };
+  return { tenantId: "", documents: 0, passages: 0, pendingPassages: 0, failedPassages: 0 };
 }
 
 export const TenantStats: MessageFns<TenantStats> = {
@@ -2374,6 +2540,9 @@ export const TenantStats: MessageFns<TenantStats> = {
     }
     if (message.pendingPassages !== 0) {
       writer.uint32(32).uint64(message.pendingPassages);
+    }
+    if (message.failedPassages !== 0) {
+      writer.uint32(40).uint64(message.failedPassages);
     }
     return writer;
   },
@@ -2423,6 +2592,14 @@ export const TenantStats: MessageFns<TenantStats> = {
             message.pendingPassages = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.failedPassages = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2449,6 +2626,11 @@ export const TenantStats: MessageFns<TenantStats> = {
         : isSet(object.pending_passages)
         ? globalThis.Number(object.pending_passages)
         : 0,
+      failedPassages: isSet(object.failedPassages)
+        ? globalThis.Number(object.failedPassages)
+        : isSet(object.failed_passages)
+        ? globalThis.Number(object.failed_passages)
+        : 0,
     };
   },
 
@@ -2466,6 +2648,9 @@ export const TenantStats: MessageFns<TenantStats> = {
     if (message.pendingPassages !== 0) {
       obj.pendingPassages = Math.round(message.pendingPassages);
     }
+    if (message.failedPassages !== 0) {
+      obj.failedPassages = Math.round(message.failedPassages);
+    }
     return obj;
   },
 
@@ -2478,12 +2663,13 @@ export const TenantStats: MessageFns<TenantStats> = {
     message.documents = object.documents ?? 0;
     message.passages = object.passages ?? 0;
     message.pendingPassages = object.pendingPassages ?? 0;
+    message.failedPassages = object.failedPassages ?? 0;
     return message;
   },
 };
 
 function createBaseStatsResponse(): StatsResponse {
-  return { tenants: [], pendingPassages: 0, fingerprint: "", stalePassages: 0 };
+  return { tenants: [], pendingPassages: 0, fingerprint: "", stalePassages: 0, failedPassages: 0 };
 }
 
 export const StatsResponse: MessageFns<StatsResponse> = {
@@ -2499,6 +2685,9 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     }
     if (message.stalePassages !== 0) {
       writer.uint32(32).uint64(message.stalePassages);
+    }
+    if (message.failedPassages !== 0) {
+      writer.uint32(40).uint64(message.failedPassages);
     }
     return writer;
   },
@@ -2548,6 +2737,14 @@ export const StatsResponse: MessageFns<StatsResponse> = {
             message.stalePassages = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.failedPassages = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2574,6 +2771,11 @@ export const StatsResponse: MessageFns<StatsResponse> = {
         : isSet(object.stale_passages)
         ? globalThis.Number(object.stale_passages)
         : 0,
+      failedPassages: isSet(object.failedPassages)
+        ? globalThis.Number(object.failedPassages)
+        : isSet(object.failed_passages)
+        ? globalThis.Number(object.failed_passages)
+        : 0,
     };
   },
 
@@ -2591,6 +2793,9 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     if (message.stalePassages !== 0) {
       obj.stalePassages = Math.round(message.stalePassages);
     }
+    if (message.failedPassages !== 0) {
+      obj.failedPassages = Math.round(message.failedPassages);
+    }
     return obj;
   },
 
@@ -2603,6 +2808,7 @@ export const StatsResponse: MessageFns<StatsResponse> = {
     message.pendingPassages = object.pendingPassages ?? 0;
     message.fingerprint = object.fingerprint ?? "";
     message.stalePassages = object.stalePassages ?? 0;
+    message.failedPassages = object.failedPassages ?? 0;
     return message;
   },
 };

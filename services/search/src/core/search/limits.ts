@@ -1,0 +1,34 @@
+/**
+ * Every limit and default of a search request, in one place. The request is
+ * parsed against these once (query.ts); nothing below the core checks them
+ * again.
+ */
+export const SEARCH_LIMITS = Object.freeze({
+  /** Hits per page when the request says 0. */
+  defaultLimit: 10,
+  /** Hits per page at most: a bigger page is a bulk export, which paging serves. */
+  maxLimit: 100,
+  /**
+   * Ranked hits a query can reach through paging. Every stage (fusion, the
+   * relevance cut, reranking) works on one ranked list of at most this many
+   * documents, so paging is a slice of the same list at any depth.
+   */
+  maxDepth: 1000,
+  /** hnsw.ef_search a request may ask for (0 = the server default). */
+  minEfSearch: 1,
+  maxEfSearch: 1000,
+  /**
+   * Characters of query text used. A query is not a document: e5 reads at most
+   * 512 tokens, and keyword matching on more only costs time. Longer text is
+   * cut at a space, not refused, so a pasted paragraph still searches.
+   */
+  maxQueryChars: 4096,
+  /**
+   * How much a user's taste moves the ranking when a request names a user
+   * but no weight: halfway between plain relevance (0) and taste alone (1).
+   */
+  defaultPersonalizationWeight: 0.5,
+  /** Metadata pairs in a filter, and source types. */
+  maxMetadataFilters: 32,
+  maxSourceTypes: 64,
+});

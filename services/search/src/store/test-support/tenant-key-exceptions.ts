@@ -1,0 +1,60 @@
+import type { Rule, StatementAnalysis } from './tenant-key-check.js';
+
+/**
+ * The one list of statements allowed to break a tenant-key rule
+ * (tenant-key-check.ts), each with its reason. `by-design`: right on one
+ * Postgres and on Citus. `citus-gap`: right on one Postgres, but must change
+ * before polysearch runs on Citus (docs/citus.md, "What changes before
+ * Citus"). An exception that matches no statement the store issues fails the
+ * test, so the list cannot outlive the code it excuses.
+ */
+export interface TenantKeyException {
+  name: string;
+  status: 'by-design' | 'citus-gap';
+  reason: string;
+  /** The rules it waives; other findings of a matching statement still fail. */
+  rules: readonly Rule[];
+  matches(statement: StatementAnalysis): boolean;
+}
+
+export const TENANT_KEY_EXCEPTIONS: readonly TenantKeyException[] = [
+  {
+    name: 'migrations',
+    status: 'by-design',
+    reason:
+      'CREATE TABLE / CREATE INDEX name the tables, not rows. On Citus the migration distributes each new tenant-scoped ' +
+      'table with create_distributed_table(…, \'tenant_id\', colocate_with => …) right after creating it; later DDL propagates to the shards.',
+    rules: ['ddl'],
+    matches: (s) => s.kind === 'utility',
+  },
+  {
+    name: 'stats over all tenants',
+    status: 'by-design',
+    reason:
+      'Stats without a tenant counts every tenant (admin call, not a hot path): one aggregate grouped by tenant_id, which Citus ' +
+      'pushes down whole to every shard. With a tenant the key sits behind `$1 IS NULL OR`, so it is not used for routing; ' +
+      'split the statement in two if per-tenant Stats ever becomes hot.',
+    rules: ['tenant-key'],
+    matches: (s) => s.kind === 'select' && s.groupsByTenant && !s.locks && s.tables.every((t) => t.routing === 'unkeyed'),
+  },
+  {
+    name: 'backfill claims across tenants',
+    status: 'citus-gap',
+    reason:
+      'The backfill is a work queue over all tenants: it claims pending passages with FOR UPDATE SKIP LOCKED wherever they are. ' +
+      'Citus runs FOR UPDATE only in single-shard queries, so on Citus the claim must pick a tenant first (from a per-tenant ' +
+      'pending count) and claim within it.',
+    rules: ['tenant-key', 'single-tenant-lock'],
+    matches: (s) => s.skipLocked,
+  },
+  {
+    name: 'upsert locks a batch by key list',
+    status: 'citus-gap',
+    reason:
+      'Upsert locks the batch\'s existing rows (FOR UPDATE OF d) by a (tenant_id, id) key list, which may span tenants. ' +
+      'Every row is keyed, but on Citus a lock needs a single-shard statement: Upsert must group its batch by tenant and ' +
+      'bind `d.tenant_id = $1` per group.',
+    rules: ['single-tenant-lock'],
+    matches: (s) => s.kind === 'select' && s.locks && !s.skipLocked && s.tables.every((t) => t.routing === 'key-list'),
+  },
+];
