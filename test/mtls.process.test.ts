@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbedderClient, InputType } from '../shared/generated/polysearch/embedder/v1/embedder.js';
-import { clientTls, type ClientTls } from '../shared/grpc/tls.js';
+import { PolysearchEmbedderClient } from '../shared/client/index.js';
+import { InputType } from '../shared/generated/polysearch/embedder/v1/embedder.js';
+import type { ClientTlsFiles } from '../shared/grpc/tls.js';
 import { writeTestPki, type TestPki } from './support/certs.js';
 import { embedderClient, statusOf } from './support/embedder-client.js';
 import { searchClient, SearchMode } from './support/search-client.js';
@@ -30,18 +31,14 @@ const doc = {
   content: 'To reset your password open the account settings and choose reset password. You get an email with a link.',
 };
 
-/** One Info call on the embedder with the given credentials (null: plain text). */
-function info(tls: ClientTls | null): Promise<unknown> {
-  const client = tls
-    ? new EmbedderClient(`127.0.0.1:${embedderPort}`, tls.credentials, tls.options)
-    : new EmbedderClient(`127.0.0.1:${embedderPort}`, grpc.credentials.createInsecure());
-  return new Promise((resolve, reject) =>
-    client.info({}, new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, res) => {
-      client.close();
-      if (err) reject(err);
-      else resolve(res);
-    }),
-  );
+/** One Info call on the embedder, through the typed client with these TLS files, one attempt. */
+async function info(tls: ClientTlsFiles): Promise<unknown> {
+  const client = new PolysearchEmbedderClient({ address: `127.0.0.1:${embedderPort}`, tls, });
+  try {
+    return await client.info({ deadlineMs: 10_000, retry: false });
+  } finally {
+    client.close();
+  }
 }
 
 beforeAll(async () => {
@@ -68,8 +65,7 @@ describe('an mTLS embedder', () => {
   });
 
   it('serves a client presenting a certificate from its client CA', async () => {
-    const tls = clientTls({ caPath: pki.ca, certPath: pki.clientCert, keyPath: pki.clientKey });
-    await expect(info(tls)).resolves.toMatchObject({ model: { dimensions: 64 } });
+    await expect(info({ caPath: pki.ca, certPath: pki.clientCert, keyPath: pki.clientKey })).resolves.toMatchObject({ model: { dimensions: 64 } });
   });
 
   it('refuses a plain-text client (UNAVAILABLE)', async () => {
@@ -83,7 +79,7 @@ describe('an mTLS embedder', () => {
   });
 
   it('refuses a TLS client that trusts its CA but presents no certificate (UNAVAILABLE)', async () => {
-    const err = await statusOf(info(clientTls({ caPath: pki.ca })));
+    const err = await statusOf(info({ caPath: pki.ca }));
     expect(err.code).toBe(grpc.status.UNAVAILABLE);
   });
 });

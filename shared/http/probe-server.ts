@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { dropMisnamedDefaultGauges } from './default-metrics-names.js';
 
 export interface Readiness {
   ready: boolean;
@@ -27,6 +28,8 @@ export interface RunningProbeServer {
  * loop: a dependency outage must not get the pod restarted.
  */
 export async function startProbeServer(options: ProbeServerOptions): Promise<RunningProbeServer> {
+  // What Prometheus scrapes here must pass `promtool check metrics` (CI checks it).
+  dropMisnamedDefaultGauges(options.registry);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (code: number, body: string, type = 'text/plain; charset=utf-8') => {

@@ -1,32 +1,21 @@
-import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import {
-  EmbedderClient,
-  InputType,
-  type EmbedRequest,
-  type EmbedResponse,
-  type InfoResponse,
-} from '../../shared/generated/polysearch/embedder/v1/embedder.js';
+import { type ServiceError, status } from '@grpc/grpc-js';
+import { PolysearchEmbedderClient } from '../../shared/client/index.js';
+import { InputType, type EmbedRequest, type EmbedResponse, type InfoResponse } from '../../shared/generated/polysearch/embedder/v1/embedder.js';
 
 export { InputType };
 
-/** Promise wrapper over the generated client, for tests. */
+/**
+ * The typed client (shared/client) as tests use it: one attempt per call, so a
+ * test sees exactly the status the server sent (RESOURCE_EXHAUSTED included),
+ * and requests may omit fields (an unspecified role must reach the server).
+ */
 export function embedderClient(port: number) {
-  const client = new EmbedderClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = new PolysearchEmbedderClient({ address: `127.0.0.1:${port}`, defaultDeadlineMs: 30_000, retry: { maxAttempts: 1 } });
   return {
-    raw: client,
-    embed(request: Partial<EmbedRequest>, deadlineMs = 30_000): Promise<EmbedResponse> {
-      return new Promise((resolve, reject) =>
-        client.embed(
-          { texts: [], inputType: InputType.INPUT_TYPE_UNSPECIFIED, ...request },
-          new Metadata(),
-          { deadline: Date.now() + deadlineMs },
-          (err, res) => (err ? reject(err) : resolve(res)),
-        ),
-      );
+    embed(request: Partial<EmbedRequest>, deadlineMs?: number): Promise<EmbedResponse> {
+      return client.embed(request.texts ?? [], request.inputType ?? InputType.INPUT_TYPE_UNSPECIFIED, { deadlineMs });
     },
-    info(): Promise<InfoResponse> {
-      return new Promise((resolve, reject) => client.info({}, (err, res) => (err ? reject(err) : resolve(res))));
-    },
+    info: (): Promise<InfoResponse> => client.info(),
     close: () => client.close(),
   };
 }

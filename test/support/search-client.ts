@@ -1,44 +1,22 @@
-import * as grpc from '@grpc/grpc-js';
-import {
-  DeleteRequest,
-  GetRequest,
-  SearchClient,
-  SearchMode,
-  SearchRequest,
-  StatsRequest,
-  UpsertRequest,
-  type DeleteResponse,
-  type Document,
-  type GetResponse,
-  type SearchResponse,
-  type StatsResponse,
-  type UpsertResponse,
-} from '../../shared/generated/polysearch/search/v1/search.js';
+import { PolysearchSearchClient, type DocumentInput } from '../../shared/client/index.js';
+import { SearchMode, type SearchRequest } from '../../shared/generated/polysearch/search/v1/search.js';
 
 export { SearchMode };
-export type DocumentPartial = Partial<Document> & { tenantId: string; id: string };
+export type DocumentPartial = DocumentInput;
 
-type Method = 'upsert' | 'delete' | 'get' | 'search' | 'stats';
-
-/** Promise wrapper over the generated Search client; requests may omit fields. */
+/**
+ * The typed client (shared/client) as tests use it: one attempt per call, so a
+ * test sees exactly the status the server sent, and a 30 s default deadline.
+ */
 export function searchClient(port: number) {
-  const client = new SearchClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const call = <Res>(method: Method, request: unknown, deadlineMs = 30_000) =>
-    new Promise<Res>((resolve, reject) =>
-      (client[method] as unknown as (r: unknown, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void).call(
-        client,
-        request,
-        new grpc.Metadata(),
-        { deadline: Date.now() + deadlineMs },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+  const client = new PolysearchSearchClient({ address: `127.0.0.1:${port}`, defaultDeadlineMs: 30_000, retry: { maxAttempts: 1 } });
   return {
-    upsert: (documents: DocumentPartial[]) => call<UpsertResponse>('upsert', UpsertRequest.fromPartial({ documents })),
-    delete: (tenantId: string, ids: string[]) => call<DeleteResponse>('delete', DeleteRequest.fromPartial({ tenantId, ids })),
-    get: (tenantId: string, id: string) => call<GetResponse>('get', GetRequest.fromPartial({ tenantId, id })),
-    search: (request: Partial<SearchRequest>, deadlineMs?: number) => call<SearchResponse>('search', SearchRequest.fromPartial(request), deadlineMs),
-    stats: (tenantId = '') => call<StatsResponse>('stats', StatsRequest.fromPartial({ tenantId })),
+    upsert: (documents: DocumentPartial[]) => client.upsert(documents),
+    delete: (tenantId: string, ids: string[]) => client.delete(tenantId, ids),
+    get: (tenantId: string, id: string) => client.get(tenantId, id),
+    // Tests send incomplete requests on purpose; the server must answer them.
+    search: (request: Partial<SearchRequest>, deadlineMs?: number) => client.search({ tenantId: '', query: '', ...request }, { deadlineMs }),
+    stats: (tenantId = '') => client.stats(tenantId),
     close: () => client.close(),
   };
 }

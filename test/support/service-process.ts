@@ -31,7 +31,11 @@ export async function startServiceProcess(
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${logs.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Nobody will stop a process whose start failed: do it here, or it outlives the test run.
+      proc.kill('SIGKILL');
+      reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${logs.join('\n')}`));
+    }, timeoutMs);
     const onLine = (line: string) => {
       logs.push(line);
       try {
