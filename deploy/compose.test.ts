@@ -29,7 +29,7 @@ describe('the compose checker catches', () => {
     ['a missing healthcheck', (c) => delete c.services.embedder.healthcheck, /embedder has no healthcheck/],
     ['a healthcheck on the wrong port', (c) => (c.services.search.healthcheck.test[3] = c.services.search.healthcheck.test[3].replace('8082', '8081')), /readyz on the HTTP port 8082/],
     ['an address off the embedder port', (c) => (c.services.search.environment.EMBEDDER_ADDRESSES = 'embedder:50052'), /does not reach the embedder/],
-    ['a width that does not fit the model', (c) => (c.services.search.environment.EMBEDDING_DIMENSIONS = '768'), /differs from multilingual-e5-small's 384/],
+    ['a hand-set vector width, which search no longer reads', (c) => (c.services.search.environment.EMBEDDING_DIMENSIONS = '768'), /no longer read/],
     ['a writable root filesystem', (c) => delete c.services.embedder.read_only, /read_only/],
     ['an undeclared volume', (c) => delete c.volumes.pgdata, /not declared/],
   ];

@@ -135,7 +135,6 @@ function printResults(title: string, res: SearchResponse): void {
 
 async function main(): Promise<void> {
   const model = await chooseModel();
-  const dims = (JSON.parse(readFileSync(join(model.dir, 'config.json'), 'utf8')) as { hidden_size: number }).hidden_size;
   say('polysearch demo');
   say(`  model:    ${model.dir} (${model.fixture ? 'GENERATED FIXTURE, random weights' : model.source})`);
   say(`  database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite, in memory'}`);
@@ -167,7 +166,6 @@ async function main(): Promise<void> {
       {
         ...quiet,
         EMBEDDER_ADDRESSES: `127.0.0.1:${embedder.listening.grpcPort}`,
-        EMBEDDING_DIMENSIONS: String(dims),
         // The demo starts both services and loads a corpus on the same machine at once; a first
         // query embedding slower than the production 300 ms must not turn the examples into keyword answers.
         EMBEDDER_QUERY_TIMEOUT_MS: '3000',

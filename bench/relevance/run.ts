@@ -20,7 +20,7 @@
  * returns: the service after its current relevance cut, exact≥cut after the
  * cut, exact and BM25 always (they have none).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -107,7 +107,6 @@ async function run(dir: string): Promise<void> {
   const suite = loadSuite(undefined, { languages });
   const upsertBatch = Number(values['upsert-batch']);
   if (!Number.isInteger(upsertBatch) || upsertBatch < 1 || upsertBatch > 100) throw new Error('--upsert-batch must be an integer from 1 to 100');
-  const dims = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { hidden_size: number }).hidden_size;
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `bench_relevance_${Date.now().toString(36)}_${process.pid}` : 'polysearch';
 
@@ -131,7 +130,6 @@ async function run(dir: string): Promise<void> {
         EMBEDDER_ADDRESSES: `127.0.0.1:${embedderProc.listening.grpcPort}`,
         SEARCH_GRPC_PORT: '0',
         SEARCH_HTTP_PORT: '0',
-        EMBEDDING_DIMENSIONS: String(dims),
         // This measures relevance, not latency: a query must never fall back to keyword because a shared core was busy.
         EMBEDDER_QUERY_TIMEOUT_MS: '20000',
         EMBEDDER_PASSAGE_TIMEOUT_MS: '120000',

@@ -215,7 +215,6 @@ async function run(): Promise<void> {
     {
       DATABASE_URL: databaseUrl,
       SEARCH_DB_SCHEMA: schema,
-      EMBEDDING_DIMENSIONS: String(DIMS),
       EMBEDDER_ADDRESSES: `127.0.0.1:${embedderProc.listening.grpcPort}`,
       SEARCH_GRPC_HOST: '127.0.0.1',
       SEARCH_HTTP_HOST: '127.0.0.1',

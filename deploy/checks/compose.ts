@@ -1,4 +1,3 @@
-import { CATALOG } from '../../scripts/download-model.js';
 import { CONTRACTS, checkEnv, effective, effectivePorts, toRecord, type EnvVar } from './contracts.js';
 import { isPinnedImage } from './files.js';
 
@@ -82,11 +81,8 @@ export function checkCompose(doc: Obj): string[] {
     const url = env.DATABASE_URL;
     if (url && !/@postgres:5432\//.test(url)) problems.push(`search DATABASE_URL does not point at postgres:5432`);
 
-    const model = String(((services.embedder?.build as Obj | undefined)?.args as Obj | undefined)?.MODEL ?? 'multilingual-e5-small');
-    const dims = effective(CONTRACTS.search, 'EMBEDDING_DIMENSIONS', env);
-    if (CATALOG[model] && CATALOG[model].dimensions !== dims) {
-      problems.push(`search EMBEDDING_DIMENSIONS ${String(dims)} differs from ${model}'s ${CATALOG[model].dimensions}`);
-    }
+    // The vector width is learned from the embedder's fingerprint: setting it by hand can only go stale.
+    if ('EMBEDDING_DIMENSIONS' in env) problems.push('search EMBEDDING_DIMENSIONS is no longer read (the width comes from the embedder); remove it');
   }
 
   const postgres = services.postgres;

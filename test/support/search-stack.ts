@@ -30,8 +30,6 @@ export async function startSearchProcess(embedderPort: number, env: Record<strin
       EMBEDDER_ADDRESSES: `127.0.0.1:${embedderPort}`,
       SEARCH_GRPC_PORT: '0',
       SEARCH_HTTP_PORT: '0',
-      // The tiny fixture model is 64 wide.
-      EMBEDDING_DIMENSIONS: '64',
       BREAKER_HALF_OPEN_MS: '500',
       BACKFILL_INTERVAL_MS: '200',
       ...env,

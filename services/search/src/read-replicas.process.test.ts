@@ -179,7 +179,6 @@ describeCluster('read replicas on a real streaming replica', () => {
       DATABASE_URL: cluster.primaryUrl,
       DATABASE_READ_URLS: cluster.replicaUrl,
       REPLICA_CHECK_INTERVAL_MS: String(CHECK_MS),
-      EMBEDDING_DIMENSIONS: String(DIMS),
       EMBEDDER_QUERY_TIMEOUT_MS: '50',
     });
     const client = searchClient(search.grpcPort);
