@@ -33,11 +33,16 @@ export default async function setup(): Promise<(() => Promise<void>) | void> {
   for (const name of readdirSync(generatorDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
     hash.update(name).update(readFileSync(join(generatorDir, name)));
   }
-  const dir = join(ROOT_DIR, '.cache', 'models', `tiny-${hash.digest('hex').slice(0, 12)}`);
+  const version = hash.digest('hex').slice(0, 12);
+  const dir = join(ROOT_DIR, '.cache', 'models', `tiny-${version}`);
   process.env.POLYSEARCH_TINY_MODEL_DIR = dir;
-  if (!existsSync(join(dir, 'polysearch.json'))) {
-    const { generateFixtureModel } = await import('../scripts/model-fixture/generate.js');
-    await generateFixtureModel({ out: dir, size: 'tiny' });
+  // A second model of another width and prefix profile, for model rotation tests.
+  const wide = join(ROOT_DIR, '.cache', 'models', `tiny-96-instruct-${version}`);
+  process.env.POLYSEARCH_TINY_WIDE_MODEL_DIR = wide;
+  const { generateFixtureModel } = await import('../scripts/model-fixture/generate.js');
+  if (!existsSync(join(dir, 'polysearch.json'))) await generateFixtureModel({ out: dir, size: 'tiny' });
+  if (!existsSync(join(wide, 'polysearch.json'))) {
+    await generateFixtureModel({ out: wide, size: 'tiny', seed: 7, variant: { hidden: 96, profile: 'e5-instruct' } });
   }
   return stopPostgres;
 }

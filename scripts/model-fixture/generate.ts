@@ -11,6 +11,12 @@ export interface FixtureOptions {
   out: string;
   size: FixtureSize;
   seed?: number;
+  /**
+   * Another model of the same size class: a different width and prefix
+   * profile, so tests can rotate between two models that cannot share a
+   * vector column (e.g. tiny 64 → 96 wide, e5 → e5-instruct).
+   */
+  variant?: { hidden: number; profile: 'e5' | 'e5-instruct' };
 }
 
 export const DEFAULT_SEED = 42;
@@ -35,7 +41,12 @@ export async function generateFixtureModel(options: FixtureOptions): Promise<voi
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`seed must be an integer in [0, 2^32), got ${seed}`);
   }
-  const spec = modelSpec(options.size);
+  const base = modelSpec(options.size);
+  const spec: ModelSpec = options.variant
+    ? { ...base, hidden: options.variant.hidden, intermediate: options.variant.hidden * 4, modelId: `${base.modelId}-${options.variant.hidden}-${options.variant.profile}` }
+    : base;
+  if (spec.hidden % spec.heads !== 0) throw new Error(`hidden ${spec.hidden} must be a multiple of the ${spec.heads} heads`);
+  const profile = options.variant?.profile ?? 'e5';
   const vocab = buildVocabulary(spec.size, new Prng(seed).fork('vocabulary'));
 
   await mkdir(join(options.out, 'onnx'), { recursive: true });
@@ -49,7 +60,7 @@ export async function generateFixtureModel(options: FixtureOptions): Promise<voi
   const doc = `polysearch fixture ${spec.modelId} (seed ${seed}): random weights, vectors carry no meaning`;
   await writeFile(join(options.out, 'onnx', 'model_quantized.onnx'), encodeModel(graph.toModel('main_graph', doc)));
 
-  await writeJson(join(options.out, 'polysearch.json'), { model_id: spec.modelId, profile: 'e5', fixture: true, seed });
+  await writeJson(join(options.out, 'polysearch.json'), { model_id: spec.modelId, profile, fixture: true, seed });
 }
 
 function configJson(spec: ModelSpec, vocabSize: number): object {
