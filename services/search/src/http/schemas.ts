@@ -15,6 +15,10 @@ import { Fusion, SearchMode } from '../../../../shared/generated/polysearch/sear
  * decided by the core, once, for gRPC and HTTP alike (core/search/query.ts,
  * core/document-core.ts, store/document-input.ts).
  *
+ * Response schemas are strict (no other fields): the document promises
+ * exactly these, and tests and schemathesis catch a field leaking out of the
+ * core that the contract does not name.
+ *
  * Schemas registered here are named components of the OpenAPI document.
  */
 export const requestSchemas = z.registry<{ id: string }>();
@@ -108,7 +112,7 @@ export const statsQuery = z.strictObject({ tenant_id: z.string().optional().desc
 // ---- responses
 
 export const upsertResponseSchema = z
-  .object({
+  .strictObject({
     inserted: count(),
     updated: count(),
     unchanged: count().describe('Same content and same model fingerprint: nothing was embedded again.'),
@@ -117,12 +121,12 @@ export const upsertResponseSchema = z
   .describe('Counts of an Upsert (proto UpsertResponse).');
 responseSchemas.add(upsertResponseSchema, { id: 'UpsertResponse' });
 
-export const deleteResponseSchema = z.object({ deleted: count().describe('Documents that existed and were deleted.') }).describe('proto DeleteResponse.');
+export const deleteResponseSchema = z.strictObject({ deleted: count().describe('Documents that existed and were deleted.') }).describe('proto DeleteResponse.');
 responseSchemas.add(deleteResponseSchema, { id: 'DeleteResponse' });
 
 export const storedDocumentSchema = z
-  .object({
-    document: z.object({
+  .strictObject({
+    document: z.strictObject({
       tenant_id: z.string(),
       id: z.string(),
       locale: z.string(),
@@ -140,11 +144,11 @@ export const storedDocumentSchema = z
   .describe('A stored document and its state (proto StoredDocument).');
 responseSchemas.add(storedDocumentSchema, { id: 'StoredDocument' });
 
-export const getResponseSchema = z.object({ document: storedDocumentSchema }).describe('proto GetResponse.');
+export const getResponseSchema = z.strictObject({ document: storedDocumentSchema }).describe('proto GetResponse.');
 responseSchemas.add(getResponseSchema, { id: 'GetResponse' });
 
 export const hitSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     title: z.string(),
     snippet: z.string().describe('The best-matching passage of the document.'),
@@ -160,7 +164,7 @@ export const hitSchema = z
 responseSchemas.add(hitSchema, { id: 'Hit' });
 
 export const searchResponseSchema = z
-  .object({
+  .strictObject({
     hits: z.array(hitSchema),
     mode_used: searchMode(),
     degraded: z.boolean().describe('The answer is not what was asked for (e.g. keyword results because the embedder is unavailable); degraded_reason says why.'),
@@ -174,12 +178,12 @@ export const searchResponseSchema = z
 responseSchemas.add(searchResponseSchema, { id: 'SearchResponse' });
 
 export const tenantStatsSchema = z
-  .object({ tenant_id: z.string(), documents: count(), passages: count(), pending_passages: count() })
+  .strictObject({ tenant_id: z.string(), documents: count(), passages: count(), pending_passages: count() })
   .describe('Counts of one tenant (proto TenantStats).');
 responseSchemas.add(tenantStatsSchema, { id: 'TenantStats' });
 
 export const statsResponseSchema = z
-  .object({
+  .strictObject({
     tenants: z.array(tenantStatsSchema),
     pending_passages: count(),
     fingerprint: z.string().describe('Digest of the model whose vectors new passages get (empty while the embedder has not been reached).'),
