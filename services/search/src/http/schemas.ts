@@ -5,8 +5,9 @@ import { Fusion, SearchMode } from '../../../../shared/generated/polysearch/sear
  * The JSON shapes of the search HTTP API: proto/polysearch/search/v1/search.proto
  * in protobuf's JSON mapping with the proto's own field names (snake_case,
  * what protojson reads and writes with UseProtoNames) and enums by their proto
- * names. One body therefore works with `grpcurl -d` and with `curl -d`, and
- * the core's messages ("min_score must be …") name the field as it was sent.
+ * names. Bodies are therefore spelt as for `grpcurl -d` (less a tenant_id the
+ * path carries), and the core's messages ("min_score must be …") name the
+ * field as it was sent.
  * Deviations from protojson: 64-bit counts are JSON numbers (they stay far
  * below 2^53), and null is not accepted for "unset" (leave the field out).
  *
