@@ -21,7 +21,7 @@ await setupFixtureModel();
 const started = Date.now();
 const embedder = await startEmbedderProcess(0, { LOG_LEVEL: 'info' });
 const search = await startSearchProcess(embedder.listening.grpcPort as number, { LOG_LEVEL: 'info' });
-let code = 1;
+let code: number;
 try {
   // The document's examples name tenant "demo" and document "1": let them find something.
   const seeded = await httpCall({
