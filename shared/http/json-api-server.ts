@@ -53,6 +53,7 @@ export async function startJsonApiServer<Deps>(options: JsonApiServerOptions<Dep
     const started = performance.now();
     let operation = 'unmatched';
     let status = 500;
+    let reason: string | undefined;
     try {
       if (draining) throw shuttingDown();
       const url = req.url ?? '/';
@@ -75,13 +76,13 @@ export async function startJsonApiServer<Deps>(options: JsonApiServerOptions<Dep
     } catch (err) {
       const answer = toHttpError(err);
       status = answer.status;
+      reason = answer.body.error.reason;
       send(req, res, answer.status, answer.body, answer.headers);
-      const reason = answer.body.error.reason;
-      logger.debug({ operation, status, reason }, 'http request refused');
     } finally {
       const seconds = (performance.now() - started) / 1000;
       options.onResponse?.(operation, status, seconds);
-      logger.debug({ operation, method: req.method, status, ms: Math.round(seconds * 1000) }, 'http');
+      // Operation, status and reason only: paths carry ids, bodies carry text.
+      logger.debug({ operation, method: req.method, status, reason, ms: Math.round(seconds * 1000) }, 'http');
     }
   };
 
