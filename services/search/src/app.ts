@@ -1,5 +1,6 @@
 import { startGrpcServer } from '../../../shared/grpc/server.js';
-import { clientTls } from '../../../shared/grpc/tls.js';
+import { clientTls, readServerTlsFiles } from '../../../shared/grpc/tls.js';
+import { startJsonApiServer } from '../../../shared/http/json-api-server.js';
 import { startProbeServer } from '../../../shared/http/probe-server.js';
 import { logger } from '../../../shared/logger.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
@@ -10,6 +11,7 @@ import { SearchCore } from './core/search-core.js';
 import { EmbedderClient } from './embedder/embedder-client.js';
 import { queryEmbedderOf } from './embedder/query-embedder.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
+import { searchRoutes } from './http/search-routes.js';
 import { createSearchMetrics } from './metrics.js';
 import { openDb, type Db } from './store/db.js';
 import { ReplicatedSearchStore } from './store/replicated-search-store.js';
@@ -19,13 +21,15 @@ import { SearchStore } from './store/search-store.js';
 export interface SearchApp {
   grpcPort: number;
   httpPort: number;
+  /** The HTTP/JSON API (SEARCH_API_PORT). */
+  apiPort: number;
   backfill: BackfillWorker;
   embedder: EmbedderClient;
   shutdown: () => Promise<void>;
 }
 
 /**
- * Wires database → store → embedder client → cores → gRPC + HTTP. The
+ * Wires database → store → embedder client → cores → gRPC + HTTP API + probes. The
  * embedder being down at start-up is normal: search serves keyword results
  * and the backfill catches up when it returns.
  */
@@ -116,7 +120,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     port: config.grpc.port,
     protoFiles: ['polysearch/search/v1/search.proto'],
     serviceNames: ['polysearch.search.v1.Search'],
-    maxReceiveMessageBytes: 64 * 1024 * 1024,
+    maxReceiveMessageBytes: config.limits.maxRequestBytes,
     register: (server) => server.addService(SearchService, searchHandlers(search, documents)),
   });
   let shuttingDown = false;
@@ -132,6 +136,15 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     }
   };
   const http = await startProbeServer({ host: config.http.host, port: config.http.port, readiness, registry: metrics.registry });
+  const api = await startJsonApiServer({
+    host: config.api.host,
+    port: config.api.port,
+    routes: searchRoutes,
+    deps: { search, documents },
+    maxBodyBytes: config.limits.maxRequestBytes,
+    tls: config.api.tls ? readServerTlsFiles(config.api.tls) : undefined,
+    onResponse: (operation, code, seconds) => metrics.httpRequests.observe({ operation, code }, seconds),
+  });
   grpc.setServing(true);
 
   const breakerTimer = setInterval(() => metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0), 5_000);
@@ -141,19 +154,20 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   return {
     grpcPort: grpc.port,
     httpPort: http.port,
+    apiPort: api.port,
     backfill,
     embedder,
     async shutdown() {
       shuttingDown = true;
       grpc.setServing(false);
       clearInterval(breakerTimer);
-      // No new calls from here. Upserts in flight may embed for the grace
-      // period, then store the rest pending; their writes get up to another
-      // grace period (at least 5 s) before the server is closed regardless.
+      // No new calls from here (gRPC or HTTP). Upserts in flight may embed for
+      // the grace period, then store the rest pending; their writes get up to
+      // another grace period (at least 5 s) before the servers close regardless.
       const writeMs = Math.max(config.shutdownGraceMs, 5_000);
-      const grpcStopped = grpc.shutdown(config.shutdownGraceMs + writeMs);
+      const serversStopped = Promise.all([grpc.shutdown(config.shutdownGraceMs + writeMs), api.close(config.shutdownGraceMs + writeMs)]);
       await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
-      await grpcStopped;
+      await serversStopped;
       embedder.close();
       await http.close();
       await router?.stop();
