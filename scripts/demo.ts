@@ -173,6 +173,8 @@ async function main(): Promise<void> {
         SEARCH_GRPC_PORT: '0',
         SEARCH_HTTP_HOST: '127.0.0.1',
         SEARCH_HTTP_PORT: '0',
+        SEARCH_API_HOST: '127.0.0.1',
+        SEARCH_API_PORT: '0',
         SEARCH_DB_SCHEMA: process.env.DATABASE_URL ? `demo_${process.pid}` : 'polysearch',
       },
       'search listening',

@@ -220,6 +220,8 @@ async function run(): Promise<void> {
       SEARCH_HTTP_HOST: '127.0.0.1',
       SEARCH_GRPC_PORT: '0',
       SEARCH_HTTP_PORT: '0',
+      SEARCH_API_HOST: '127.0.0.1',
+      SEARCH_API_PORT: '0',
       LOG_LEVEL: 'info',
     },
     'search listening',

@@ -58,12 +58,17 @@ export function serverCredentialsFromPem(pem: ServerTlsPem): grpc.ServerCredenti
   return grpc.ServerCredentials.createSsl(pem.clientCa, [pair], true);
 }
 
-export function serverCredentials(files: ServerTlsFiles): grpc.ServerCredentials {
-  return serverCredentialsFromPem({
+/** Reads a server's PEM files, with a message naming the file that cannot be read (also used by HTTPS servers). */
+export function readServerTlsFiles(files: ServerTlsFiles): ServerTlsPem {
+  return {
     cert: readPem(files.certPath, 'TLS certificate'),
     key: readPem(files.keyPath, 'TLS key'),
     clientCa: files.clientCaPath ? readPem(files.clientCaPath, 'TLS client CA') : undefined,
-  });
+  };
+}
+
+export function serverCredentials(files: ServerTlsFiles): grpc.ServerCredentials {
+  return serverCredentialsFromPem(readServerTlsFiles(files));
 }
 
 export function clientTlsFromPem(pem: ClientTlsPem): ClientTls {

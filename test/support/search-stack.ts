@@ -3,7 +3,7 @@ import pg from 'pg';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
 /** Loopback env shared by every test process. */
-const LOOPBACK = { EMBEDDER_GRPC_HOST: '127.0.0.1', EMBEDDER_HTTP_HOST: '127.0.0.1', SEARCH_GRPC_HOST: '127.0.0.1', SEARCH_HTTP_HOST: '127.0.0.1' };
+const LOOPBACK = { EMBEDDER_GRPC_HOST: '127.0.0.1', EMBEDDER_HTTP_HOST: '127.0.0.1', SEARCH_GRPC_HOST: '127.0.0.1', SEARCH_HTTP_HOST: '127.0.0.1', SEARCH_API_HOST: '127.0.0.1' };
 
 export function startEmbedderProcess(grpcPort = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
   return startServiceProcess(
@@ -30,6 +30,7 @@ export async function startSearchProcess(embedderPort: number, env: Record<strin
       EMBEDDER_ADDRESSES: `127.0.0.1:${embedderPort}`,
       SEARCH_GRPC_PORT: '0',
       SEARCH_HTTP_PORT: '0',
+      SEARCH_API_PORT: '0',
       BREAKER_HALF_OPEN_MS: '500',
       BACKFILL_INTERVAL_MS: '200',
       ...env,
@@ -41,6 +42,8 @@ export async function startSearchProcess(embedderPort: number, env: Record<strin
     schema,
     grpcPort: proc.listening.grpcPort as number,
     httpPort: proc.listening.httpPort as number,
+    /** The HTTP/JSON API. */
+    apiPort: proc.listening.apiPort as number,
     async stop() {
       await proc.stop();
       if (databaseUrl && !options.keepSchema) {

@@ -1,5 +1,6 @@
 import { startGrpcServer } from '../../../shared/grpc/server.js';
-import { clientTls } from '../../../shared/grpc/tls.js';
+import { clientTls, readServerTlsFiles } from '../../../shared/grpc/tls.js';
+import { startJsonApiServer } from '../../../shared/http/json-api-server.js';
 import { startProbeServer } from '../../../shared/http/probe-server.js';
 import { logger } from '../../../shared/logger.js';
 import { BackfillWorker } from './backfill/backfill-worker.js';
@@ -15,6 +16,7 @@ import { EmbedderClient } from './embedder/embedder-client.js';
 import { endpointOf } from './embedder/endpoint.js';
 import { searchAdminHandlers, SearchAdminService } from './grpc/search-admin-service.js';
 import { searchHandlers, SearchService } from './grpc/search-service.js';
+import { searchRoutes } from './http/search-routes.js';
 import { createSearchMetrics } from './metrics.js';
 import { openDb, type Db } from './store/db.js';
 import { ReplicatedSearchStore } from './store/replicated-search-store.js';
@@ -24,6 +26,8 @@ import { SearchStore } from './store/search-store.js';
 export interface SearchApp {
   grpcPort: number;
   httpPort: number;
+  /** The HTTP/JSON API (SEARCH_API_PORT). */
+  apiPort: number;
   backfill: BackfillWorker;
   embedder: EmbedderClient;
   models: ModelDirectory;
@@ -31,7 +35,7 @@ export interface SearchApp {
 }
 
 /**
- * Wires database → store → embedder client → cores → gRPC + HTTP. The
+ * Wires database → store → embedder client → cores → gRPC + HTTP API + probes. The
  * embedder being down at start-up is normal: search serves keyword results
  * and the backfill catches up when it returns.
  */
@@ -132,7 +136,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     port: config.grpc.port,
     protoFiles: ['polysearch/search/v1/search.proto'],
     serviceNames: ['polysearch.search.v1.Search', 'polysearch.search.v1.SearchAdmin'],
-    maxReceiveMessageBytes: 64 * 1024 * 1024,
+    maxReceiveMessageBytes: config.limits.maxRequestBytes,
     register: (server) => {
       server.addService(SearchService, searchHandlers({ search, documents, interactions, models }));
       server.addService(SearchAdminService, searchAdminHandlers(models));
@@ -151,6 +155,15 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
     }
   };
   const http = await startProbeServer({ host: config.http.host, port: config.http.port, readiness, registry: metrics.registry });
+  const api = await startJsonApiServer({
+    host: config.api.host,
+    port: config.api.port,
+    routes: searchRoutes,
+    deps: { search, documents },
+    maxBodyBytes: config.limits.maxRequestBytes,
+    tls: config.api.tls ? readServerTlsFiles(config.api.tls) : undefined,
+    onResponse: (operation, code, seconds) => metrics.httpRequests.observe({ operation, code }, seconds),
+  });
   grpc.setServing(true);
 
   const breakerTimer = setInterval(() => metrics.breakerOpen.set(embedder.breakerState === 'open' ? 1 : 0), 5_000);
@@ -160,6 +173,7 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
   return {
     grpcPort: grpc.port,
     httpPort: http.port,
+    apiPort: api.port,
     backfill,
     embedder,
     models,
@@ -168,13 +182,13 @@ export async function startSearch(config: SearchConfig): Promise<SearchApp> {
       grpc.setServing(false);
       clearInterval(breakerTimer);
       clearInterval(servingPoll);
-      // No new calls from here. Upserts in flight may embed for the grace
-      // period, then store the rest pending; their writes get up to another
-      // grace period (at least 5 s) before the server is closed regardless.
+      // No new calls from here (gRPC or HTTP). Upserts in flight may embed for
+      // the grace period, then store the rest pending; their writes get up to
+      // another grace period (at least 5 s) before the servers close regardless.
       const writeMs = Math.max(config.shutdownGraceMs, 5_000);
-      const grpcStopped = grpc.shutdown(config.shutdownGraceMs + writeMs);
+      const serversStopped = Promise.all([grpc.shutdown(config.shutdownGraceMs + writeMs), api.close(config.shutdownGraceMs + writeMs)]);
       await Promise.all([documents.drain(config.shutdownGraceMs, writeMs), backfill.stop()]);
-      await grpcStopped;
+      await serversStopped;
       embedder.close();
       nextEmbedder?.close();
       await http.close();

@@ -9,6 +9,15 @@ describe('search config', () => {
     expect(c).toMatchObject({ grpc: { port: 50052 }, http: { port: 8082 }, vectors: { dimensions: 384 } });
   });
 
+  it('serves the HTTP API on its own port, plain unless given a certificate, with one request limit for both transports', () => {
+    const c = loadSearchConfig({});
+    expect(c.api).toEqual({ host: '0.0.0.0', port: 8083, tls: undefined });
+    expect(c.limits.maxRequestBytes).toBe(64 * 1024 * 1024);
+    const tls = loadSearchConfig({ SEARCH_API_TLS_CERT: '/c.pem', SEARCH_API_TLS_KEY: '/k.pem', SEARCH_API_TLS_CLIENT_CA: '/ca.pem', SEARCH_MAX_REQUEST_BYTES: '1024' });
+    expect(tls.api.tls).toEqual({ certPath: '/c.pem', keyPath: '/k.pem', clientCaPath: '/ca.pem' });
+    expect(tls.limits.maxRequestBytes).toBe(1024);
+  });
+
   it('splits several embedder addresses', () => {
     expect(loadSearchConfig({ EMBEDDER_ADDRESSES: 'a:1, b:2,' }).embedder.addresses).toEqual(['a:1', 'b:2']);
   });
@@ -30,6 +39,10 @@ describe('search config', () => {
     [{ SEARCH_MIN_SCORE: '2' }, /SEARCH_MIN_SCORE/],
     [{ SEARCH_TLS_CERT: '/c.pem', SEARCH_TLS_KEY: '/k.pem' }, /SEARCH_TLS_CA/],
     [{ PASSAGE_MAX_WORDS: '20', PASSAGE_OVERLAP_WORDS: '20' }, /PASSAGE_OVERLAP_WORDS/],
+    [{ SEARCH_API_TLS_CERT: '/c.pem' }, /SEARCH_API_TLS_CERT and SEARCH_API_TLS_KEY/],
+    [{ SEARCH_API_TLS_CLIENT_CA: '/ca.pem' }, /SEARCH_API_TLS_CLIENT_CA needs/],
+    [{ SEARCH_API_PORT: '70000' }, /SEARCH_API_PORT/],
+    [{ SEARCH_MAX_REQUEST_BYTES: String(1024 * 1024 * 1024) }, /SEARCH_MAX_REQUEST_BYTES/],
   ])('stops start-up naming the variable for %j', (env, message) => {
     expect(() => loadSearchConfig(env)).toThrow(message);
   });

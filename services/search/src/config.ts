@@ -70,6 +70,25 @@ export const searchEnvSchema = z.object({
   ROTATION_AUTO_CUTOVER: boolean(true),
   /** How often each replica re-reads which model serves (a cutover reaches every replica within this). */
   SERVING_POLL_MS: positiveInt(2_000),
+  /**
+   * The HTTP/JSON API (api/openapi/search.yaml), on a port of its own: unlike
+   * the probe port it can require TLS and client certificates, and exposing
+   * probes does not expose the API.
+   */
+  SEARCH_API_HOST: z.string().default('0.0.0.0'),
+  SEARCH_API_PORT: port(8083),
+  /** Server certificate and key (PEM paths) of the HTTP API. Set both to serve it over HTTPS only. */
+  SEARCH_API_TLS_CERT: z.string().optional(),
+  SEARCH_API_TLS_KEY: z.string().optional(),
+  /** CA bundle (PEM path) for client certificates: set it to require mTLS on the HTTP API (clients without a certificate it signed are refused). */
+  SEARCH_API_TLS_CLIENT_CA: z.string().optional(),
+  /**
+   * Largest request, as a gRPC message and as an HTTP body alike (413 /
+   * RESOURCE_EXHAUSTED past it). Larger lets bigger Upsert batches through;
+   * each request in flight can hold this much memory (a JSON body about
+   * twice, parsed). At most 512 MiB, the longest string V8 can hold.
+   */
+  SEARCH_MAX_REQUEST_BYTES: z.coerce.number().int().positive().max(512 * 1024 * 1024).default(64 * 1024 * 1024),
   /** HNSW graph degree: higher improves recall and costs memory and build time. */
   HNSW_M: positiveInt(16),
   /** HNSW build candidate list: higher improves recall and slows inserts. */
@@ -175,13 +194,14 @@ export interface SearchConfig {
   };
   grpc: { host: string; port: number };
   http: { host: string; port: number };
+  api: { host: string; port: number; tls?: { certPath: string; keyPath: string; clientCaPath?: string } };
   vectors: { hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
   rotation: { autoCutover: boolean; pollMs: number };
   cache: { max: number; ttlMs: number };
   ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number };
   backfill: { intervalMs: number; batch: number };
   passages: { maxWords: number; overlapWords: number; maxBytes: number };
-  limits: { maxDocuments: number; maxContentBytes: number };
+  limits: { maxDocuments: number; maxContentBytes: number; maxRequestBytes: number };
   shutdownGraceMs: number;
 }
 
@@ -194,6 +214,12 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
   }
   if (e.SEARCH_TLS_CERT && !e.SEARCH_TLS_CA) {
     throw new Error('invalid configuration: SEARCH_TLS_CERT needs SEARCH_TLS_CA (the CA of the embedder certificate)');
+  }
+  if ((e.SEARCH_API_TLS_CERT === undefined) !== (e.SEARCH_API_TLS_KEY === undefined)) {
+    throw new Error('invalid configuration: SEARCH_API_TLS_CERT and SEARCH_API_TLS_KEY must be set together');
+  }
+  if (e.SEARCH_API_TLS_CLIENT_CA && !e.SEARCH_API_TLS_CERT) {
+    throw new Error('invalid configuration: SEARCH_API_TLS_CLIENT_CA needs SEARCH_API_TLS_CERT and SEARCH_API_TLS_KEY');
   }
   const readUrls = (e.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   if (readUrls.length > 0 && !e.DATABASE_URL) {
@@ -230,13 +256,18 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     },
     grpc: { host: e.SEARCH_GRPC_HOST, port: e.SEARCH_GRPC_PORT },
     http: { host: e.SEARCH_HTTP_HOST, port: e.SEARCH_HTTP_PORT },
+    api: {
+      host: e.SEARCH_API_HOST,
+      port: e.SEARCH_API_PORT,
+      tls: e.SEARCH_API_TLS_CERT ? { certPath: e.SEARCH_API_TLS_CERT, keyPath: e.SEARCH_API_TLS_KEY!, clientCaPath: e.SEARCH_API_TLS_CLIENT_CA } : undefined,
+    },
     vectors: { hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
     rotation: { autoCutover: e.ROTATION_AUTO_CUTOVER, pollMs: e.SERVING_POLL_MS },
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
     ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, rerankDepth: e.SEARCH_RERANK_DEPTH, minScore: e.SEARCH_MIN_SCORE },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
     passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS, maxBytes: e.PASSAGE_MAX_BYTES },
-    limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES },
+    limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES, maxRequestBytes: e.SEARCH_MAX_REQUEST_BYTES },
     shutdownGraceMs: e.SEARCH_SHUTDOWN_GRACE_MS,
   };
 }

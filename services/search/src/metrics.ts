@@ -61,6 +61,13 @@ export function createSearchMetrics() {
       labelNames: ['replica'],
       registers: [registry],
     }),
+    httpRequests: new Histogram({
+      name: 'search_http_request_duration_seconds',
+      help: 'HTTP API requests by operation (operationId, "unmatched" before routing) and status code',
+      labelNames: ['operation', 'code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
     upserted: new Counter({
       name: 'search_upserted_documents_total',
       help: 'Documents upserted by outcome',
