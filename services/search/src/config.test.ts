@@ -6,7 +6,10 @@ describe('search config', () => {
     const c = loadSearchConfig({});
     expect(c.database.url).toBeUndefined();
     expect(c.embedder.addresses).toEqual(['localhost:50051']);
-    expect(c).toMatchObject({ grpc: { port: 50052 }, http: { port: 8082 }, vectors: { dimensions: 384 } });
+    expect(c).toMatchObject({ grpc: { port: 50052 }, http: { port: 8082 }, rotation: { autoCutover: true, pollMs: 2000 } });
+    // No vector width to configure: it comes from each model's fingerprint; no rotation unless a next embedder is named.
+    expect(c.embedder.nextAddresses).toEqual([]);
+    expect(c.vectors).not.toHaveProperty('dimensions');
   });
 
   it('serves the HTTP API on its own port, plain unless given a certificate, with one request limit for both transports', () => {

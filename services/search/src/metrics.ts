@@ -48,6 +48,18 @@ export function createSearchMetrics() {
       help: 'Passages currently set aside because the embedder refused them',
       registers: [registry],
     }),
+    modelCoverage: new Gauge({
+      name: 'search_model_coverage_ratio',
+      help: 'Share of passages with a vector of each kept model, by role (current, next during a rotation, previous)',
+      labelNames: ['model', 'role'],
+      registers: [registry],
+    }),
+    modelBackfillRate: new Gauge({
+      name: 'search_model_backfill_passages_per_second',
+      help: 'Passages embedded per second over the last minute, per kept model (all replicas)',
+      labelNames: ['model', 'role'],
+      registers: [registry],
+    }),
     backfilled: new Counter({ name: 'search_backfilled_passages_total', help: 'Passages embedded by the backfill', registers: [registry] }),
     dbReads: new Counter({
       name: 'search_db_reads_total',

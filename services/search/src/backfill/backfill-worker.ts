@@ -88,8 +88,9 @@ export class BackfillWorker {
         logger.warn({ reason: isPolysearchError(err) ? err.reason : 'error' }, 'cutover did not happen this pass');
       }
     }
-    // Stats are whole-table counts: refresh the gauge after work, else rarely.
-    if (total > 0 || Date.now() - this.gaugeAt > 30_000) await this.refreshGauge();
+    // Stats are whole-table counts: refresh the gauges after work (at most every 10 s), else every 30 s.
+    const age = Date.now() - this.gaugeAt;
+    if ((total > 0 && age > 10_000) || age > 30_000) await this.refreshGauge();
     return total;
   }
 
@@ -138,6 +139,13 @@ export class BackfillWorker {
       const s = await this.o.store.stats({ modelKey: this.o.models.serving.current?.key ?? null });
       this.o.metrics.pendingPassages.set(s.pendingPassages);
       this.o.metrics.failedPassages.set(s.failedPassages);
+      const rotation = await this.o.models.status();
+      this.o.metrics.modelCoverage.reset();
+      this.o.metrics.modelBackfillRate.reset();
+      for (const m of rotation.models) {
+        this.o.metrics.modelCoverage.set({ model: m.model.digest, role: m.role }, m.coverage);
+        this.o.metrics.modelBackfillRate.set({ model: m.model.digest, role: m.role }, m.perSecond);
+      }
     } catch {
       // the next pass tries again
     }

@@ -16,6 +16,8 @@ export interface MigrationOptions {
   hnswM?: number;
   /** HNSW build candidate list (pgvector default 64). Only used when the index is created. */
   hnswEfConstruction?: number;
+  /** Stop after this version (tests build an older schema to upgrade it). */
+  upTo?: number;
 }
 
 export interface MigrationResult {
@@ -166,7 +168,7 @@ const MIGRATIONS: readonly Migration[] = [
     async run(tx, { s }) {
       const { rows } = await tx.query<{ fingerprint: string; dims: number }>(
         `SELECT fingerprint, max(vector_dims(embedding))::int AS dims FROM ${s}.passages
-          WHERE embedding IS NOT NULL AND fingerprint IS NOT NULL GROUP BY fingerprint ORDER BY count(*) DESC`,
+          WHERE embedding IS NOT NULL AND fingerprint IS NOT NULL GROUP BY fingerprint ORDER BY count(*) DESC, fingerprint`,
       );
       for (const r of rows) {
         const key = Number(
@@ -246,7 +248,7 @@ export async function migrate(db: Db, options: MigrationOptions): Promise<Migrat
     }
     const newlyApplied: number[] = [];
     for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
+      if (done.has(migration.version) || migration.version > (options.upTo ?? Infinity)) continue;
       for (const statement of migration.statements(params)) await tx.query(statement);
       await migration.run?.(tx, params);
       await tx.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../../../shared/errors.js';
+import { failedPrecondition, invalidArgument } from '../../../../shared/errors.js';
 
 /**
  * Per-model tables are named by the model's integer key from the models
@@ -33,10 +33,19 @@ export interface HnswParams {
   efConstruction: number;
 }
 
-export function modelTableStatements(s: string, key: number, dims: number, hnsw: HnswParams = { m: 16, efConstruction: 64 }): string[] {
+/** A model wider than HNSW can index is a deployment mistake: say so before anything is written. */
+export function assertIndexableWidth(dims: number): number {
   if (!Number.isInteger(dims) || dims < 1 || dims > MAX_INDEXED_DIMENSIONS) {
-    throw invalidArgument(`a model of ${dims} dimensions cannot be indexed (pgvector HNSW allows 1..${MAX_INDEXED_DIMENSIONS})`, 'model_too_wide');
+    throw failedPrecondition(
+      `the embedder's model has ${dims} dimensions; pgvector's HNSW indexes 1..${MAX_INDEXED_DIMENSIONS} (use a narrower model, or a halfvec build)`,
+      'model_too_wide',
+    );
   }
+  return dims;
+}
+
+export function modelTableStatements(s: string, key: number, dims: number, hnsw: HnswParams = { m: 16, efConstruction: 64 }): string[] {
+  assertIndexableWidth(dims);
   const v = vectorTable(s, key);
   const t = tasteTable(s, key);
   return [

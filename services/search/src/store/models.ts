@@ -1,6 +1,6 @@
 import { failedPrecondition } from '../../../../shared/errors.js';
 import type { Queryable } from './db.js';
-import { modelTableStatements, tasteTable, vectorTable, type HnswParams } from './model-tables.js';
+import { assertIndexableWidth, modelTableStatements, tasteTable, vectorTable, type HnswParams } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
 
 /** A model whose vectors the store keeps, as registered from an embedder's fingerprint. */
@@ -55,6 +55,7 @@ export async function listModels(ctx: StoreContext, q: Queryable = ctx.db): Prom
  * differs is refused: a digest names exactly one model.
  */
 export async function registerModel(ctx: StoreContext, m: Omit<ModelRow, 'key'>): Promise<ModelRow> {
+  assertIndexableWidth(m.dimensions);
   return ctx.db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`polysearch:models:${ctx.schema}`]);
     const found = await tx.query<ModelDbRow>(
