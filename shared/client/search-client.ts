@@ -1,13 +1,22 @@
 import {
   DeleteRequest,
+  ForgetUserRequest,
   GetRequest,
+  RecommendRequest,
+  RecordInteractionsRequest,
+  SimilarUsersRequest,
   SearchClient as GeneratedSearchClient,
   SearchRequest,
   StatsRequest,
   UpsertRequest,
   type DeleteResponse,
   type Document,
+  type ForgetUserResponse,
   type GetResponse,
+  type Interaction,
+  type RecommendResponse,
+  type RecordInteractionsResponse,
+  type SimilarUsersResponse,
   type SearchResponse,
   type StatsResponse,
   type UpsertResponse,
@@ -58,6 +67,25 @@ export class PolysearchSearchClient {
   /** One tenant's counts, or every tenant's when tenantId is empty. */
   stats(tenantId = '', options?: CallOptions): Promise<StatsResponse> {
     return this.call(this.client.stats, StatsRequest.fromPartial({ tenantId }), options);
+  }
+
+  /** A user's signals on documents (ratings, likes, dislikes, clicks); their taste follows in the same transaction. */
+  recordInteractions(tenantId: string, userId: string, interactions: Partial<Interaction>[], options?: CallOptions): Promise<RecordInteractionsResponse> {
+    return this.call(this.client.recordInteractions, RecordInteractionsRequest.fromPartial({ tenantId, userId, interactions }), options);
+  }
+
+  /** Documents near the user's taste that the user has no signal on yet. */
+  recommend(request: Partial<RecommendRequest> & { tenantId: string; userId: string }, options?: CallOptions): Promise<RecommendResponse> {
+    return this.call(this.client.recommend, RecommendRequest.fromPartial(request), options);
+  }
+
+  similarUsers(tenantId: string, userId: string, limit = 10, options?: CallOptions): Promise<SimilarUsersResponse> {
+    return this.call(this.client.similarUsers, SimilarUsersRequest.fromPartial({ tenantId, userId, limit }), options);
+  }
+
+  /** Removes every signal and taste vector of the user. */
+  forgetUser(tenantId: string, userId: string, options?: CallOptions): Promise<ForgetUserResponse> {
+    return this.call(this.client.forgetUser, ForgetUserRequest.fromPartial({ tenantId, userId }), options);
   }
 
   close(): void {

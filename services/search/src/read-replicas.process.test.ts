@@ -114,7 +114,9 @@ describeCluster('read replicas on a real streaming replica', () => {
     expect(await store.getDocument('t1', 'd1', null)).toBeNull();
     expect((await store.stats({ tenantId: 't1', modelKey: null })).tenants[0].documents).toBe(9);
 
-    // Quiet now: every kind of read is served by the replica.
+    // Quiet now: once the replica has replayed the last writes (it may lag a moment on a busy
+    // machine), every kind of read is served by it.
+    await waitFor(async () => (await probe('t1')).target === 'replica' && (await probe('t2')).target === 'replica', 15_000);
     const from = reads.length;
     const replicaStatements = onReplica.length;
     expect(await keywordIds('t1', 'word5x')).toEqual(['d5']);

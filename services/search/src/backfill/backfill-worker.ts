@@ -39,6 +39,7 @@ export interface BackfillOptions {
 export class BackfillWorker {
   private timer: NodeJS.Timeout | undefined;
   private gaugeAt = 0;
+  private coverageAt = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
   private halt: () => void = () => undefined;
@@ -88,9 +89,8 @@ export class BackfillWorker {
         logger.warn({ reason: isPolysearchError(err) ? err.reason : 'error' }, 'cutover did not happen this pass');
       }
     }
-    // Stats are whole-table counts: refresh the gauges after work (at most every 10 s), else every 30 s.
-    const age = Date.now() - this.gaugeAt;
-    if ((total > 0 && age > 10_000) || age > 30_000) await this.refreshGauge();
+    // Stats are whole-table counts: refresh the gauges after work, else every 30 s.
+    if (total > 0 || Date.now() - this.gaugeAt > 30_000) await this.refreshGauge();
     return total;
   }
 
@@ -139,6 +139,9 @@ export class BackfillWorker {
       const s = await this.o.store.stats({ modelKey: this.o.models.serving.current?.key ?? null });
       this.o.metrics.pendingPassages.set(s.pendingPassages);
       this.o.metrics.failedPassages.set(s.failedPassages);
+      // Coverage counts every model's vectors: at most every 10 s, however busy the backfill is.
+      if (Date.now() - this.coverageAt < 10_000) return;
+      this.coverageAt = Date.now();
       const rotation = await this.o.models.status();
       this.o.metrics.modelCoverage.reset();
       this.o.metrics.modelBackfillRate.reset();
