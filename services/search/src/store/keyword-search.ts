@@ -1,93 +1,137 @@
 import type { Candidate, KeywordRetrieval } from '../core/search/ports.js';
+import { parseKeywordQuery } from './keyword-query.js';
 import { filterConditions, SqlParams, toCandidate, type HitRow } from './search-queries.js';
 import type { StoreContext } from './store-context.js';
+import { isSingleCjkCharacter, keywordTextSql } from './text-index.js';
 import { ALL_TEXT_SEARCH_CONFIGS, textSearchConfigFor } from './text-search-config.js';
 
 /**
- * Full-text search with `websearch_to_tsquery`, ranked by
- * `ts_rank_cd(tsv, query, 32)` (rank / (rank + 1), so 0..1), best passage per
+ * Keyword retrieval: any-word matching ranked like BM25, best passage per
  * document.
  *
- * With a locale filter the query is parsed with that locale's configuration:
- * `websearch_to_tsquery($cfg::regconfig, $text)` is immutable, so the planner
- * folds it into a constant (estimated from the tsv statistics, servable by the
- * GIN index, parsed once rather than per row).
+ * 1. Parse (one small statement). The query's syntax (keyword-query.ts) is
+ *    split in TypeScript; the text is then parsed by PostgreSQL with every
+ *    text search configuration a passage can have (only the locale's one
+ *    with a locale filter), through keyword_text (text-index.ts: NFKC, CJK
+ *    bigrams), into per-configuration terms (stemmed, stop words dropped)
+ *    and the tsquery of the required phrases and exclusions. Identical
+ *    parses are merged (most words parse alike in most languages). The same
+ *    statement counts the tenant's passages (up to KEYWORD_STATS_CAP).
+ * 2. Search (one statement). Candidates are the tenant's passages matching
+ *    any term of their own configuration's parse (and its phrases, and none
+ *    of its exclusions); the OR of all parses, bound as `$n::tsquery`
+ *    constants, is what the planner estimates and the GIN index on tsv can
+ *    serve (tenants above SMALL_TENANT_PASSAGES). Each candidate is scored
  *
- * Without one, documents of different languages were indexed with different
- * configurations, so the query is parsed with every configuration and each
- * passage is matched only against the parse of its own configuration.
- * Parsing happens in a first, tiny statement that merges identical parses
- * (most words parse alike in most languages) and drops stop-word-only ones;
- * the search then binds the few distinct parses as `$n::tsquery` constants:
- * their OR selects candidates (estimated from statistics; GIN-servable for
- * tenants above SMALL_TENANT_PASSAGES, which the same statement counts), the
- * configuration's own parse is checked on them. A configuration taken from a
- * table instead would be parsed once per row and hide the query from the
- * planner.
+ *      Σ_terms idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·dl/avgdl))
+ *
+ *    with tf = 3·(title occurrences) + (passage occurrences) (from
+ *    ts_rank_cd of the single term, which sums the weights of its
+ *    positions), dl = distinct lexemes of the passage, avgdl over the
+ *    candidates, idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)), df = candidates
+ *    containing t, N = the tenant's passages. The score is divided by its
+ *    limit for the query, Σ idf(t)·(k1 + 1), so it lies in 0..1 and says how
+ *    much of the query matched, weighted by rarity (what a keyword
+ *    min_score and the relevance cut compare against).
+ *
+ * Document frequencies come from the candidates themselves: every passage
+ * containing a query term is a candidate, so df is exact for the tenant (over
+ * the passages the filters, phrases and exclusions leave), always current, and
+ * costs no write-time bookkeeping: a per-term statistics table would be
+ * updated by every upsert and delete (hot rows for common words under
+ * concurrent writers) to save a count the ranking has to read anyway.
  *
  * Ranking happens in the passages table (the documents join only where a
  * locale/source_type/metadata filter needs it): best passage per document,
- * ordered, cut to the requested depth; only those rows fetch the
- * document fields and the snippet. A passage always has its document (foreign
- * key, same tenant), so leaving the join out without filters changes nothing.
+ * ordered, cut to the requested depth; only those rows fetch the document
+ * fields and the snippet. A passage always has its document (foreign key,
+ * same tenant), so leaving the join out without filters changes nothing.
  */
 export async function keywordCandidates(ctx: StoreContext, request: KeywordRetrieval): Promise<Candidate[]> {
   const { tenantId, filters, depth } = request;
-  const query = request.text;
+  const configs = filters.locale !== '' ? [textSearchConfigFor(filters.locale)] : ALL_TEXT_SEARCH_CONFIGS;
+  const { groups, tenantPassages } = await parseQuery(ctx, tenantId, request.text, configs);
+  if (groups.length === 0) return [];
 
   const p = new SqlParams();
   const tenant = p.add(tenantId);
   const docFilters = filterConditions(p, filters);
-  const joinDocuments = docFilters.length === 0 ? '' : ` JOIN ${ctx.s}.documents d ON d.tenant_id = p.tenant_id AND d.id = p.doc_id`;
-  const where = [`p.tenant_id = ${tenant}`, ...(docFilters.length === 0 ? [] : [`d.tenant_id = ${tenant}`, ...docFilters])];
   const and = (conditions: string[], indent: string) => conditions.join(`\n${indent}AND `);
-  let matches: string;
-  if (filters.locale !== '') {
-    // One configuration, folded into a constant by the planner; the GIN index on tsv may serve `@@`.
-    const tsquery = `websearch_to_tsquery(${p.add(textSearchConfigFor(filters.locale))}::regconfig, ${p.add(query)}::text)`;
-    matches = `
-      SELECT p.doc_id, p.idx, ts_rank_cd(p.tsv, ${tsquery}, 32) AS rank
-        FROM ${ctx.s}.passages p${joinDocuments}
-       WHERE ${and([`numnode(${tsquery}) > 0`, ...where, `p.tsv @@ ${tsquery}`], '         ')}`;
-  } else {
-    const { groups, tenantPassages } = await parsePerConfig(ctx, tenantId, query);
-    if (groups.length === 0) return [];
-    const parsed = groups.map((g) => ({ query: `${p.add(g.query)}::tsquery`, configs: `${p.add(g.configs)}::regconfig[]` }));
-    const allConfigs = parsed.length === 1 ? parsed[0].configs : `${p.add(groups.flatMap((g) => g.configs))}::regconfig[]`;
-    const anyParse = parsed.map((g) => g.query).join(' || ');
-    // Candidates: the passage's configuration has a parse and the passage matches one of the parses.
-    const candidate =
-      tenantPassages > SMALL_TENANT_PASSAGES
-        ? `p.ts_config = ANY(${allConfigs}) AND p.tsv @@ (${anyParse})`
-        : // A small tenant: scan its rows, never the GIN index. `(…) IS TRUE` is estimated like `@@`
-          // but not matched to the index; otherwise the planner ANDs a GIN bitmap of every tenant's
-          // matches into the scan of the tenant's few rows (it prices their heap pages above the
-          // bitmap), 2-3x slower for a frequent word, and more the larger the whole table. One
-          // clause, costlier than the tenant equality, so that a sequential scan checks that first.
-          `(p.ts_config = ANY(${allConfigs}) AND p.tsv @@ (${anyParse})) IS TRUE`;
-    if (parsed.length === 1) {
-      matches = `
-      SELECT p.doc_id, p.idx, ts_rank_cd(p.tsv, ${parsed[0].query}, 32) AS rank
-        FROM ${ctx.s}.passages p${joinDocuments}
-       WHERE ${and([...where, candidate], '         ')}`;
-    } else {
-      // Each candidate then has to match the parse of its own configuration. That check sits outside
-      // an OFFSET 0 fence: the planner cannot estimate a per-row tsquery, and would under-estimate
-      // the candidates and the documents join.
-      const own = `CASE ${parsed.map((g) => `WHEN c.ts_config = ANY(${g.configs}) THEN ${g.query}`).join(' ')} END`;
-      matches = `
-      SELECT c.doc_id, c.idx, ts_rank_cd(c.tsv, ${own}, 32) AS rank
-        FROM (SELECT p.doc_id, p.idx, p.ts_config, p.tsv
-                FROM ${ctx.s}.passages p${joinDocuments}
-               WHERE ${and([...where, candidate], '                 ')}
-              OFFSET 0) c
-       WHERE c.tsv @@ ${own}`;
-    }
-  }
+
+  const bound = groups.map((g) => ({
+    any: `${p.add(g.any)}::tsquery`,
+    required: g.required === null ? null : `${p.add(g.required)}::tsquery`,
+    configs: `${p.add(g.configs)}::regconfig[]`,
+  }));
+  const allConfigs = bound.length === 1 ? bound[0].configs : `${p.add(groups.flatMap((g) => g.configs))}::regconfig[]`;
+  const anyTerm = bound.map((g) => g.any).join(' || ');
+  const candidate =
+    tenantPassages > SMALL_TENANT_PASSAGES
+      ? `p.ts_config = ANY(${allConfigs}) AND p.tsv @@ (${anyTerm})`
+      : // A small tenant: scan its rows, never the GIN index. `(…) IS TRUE` is estimated like `@@`
+        // but not matched to the index; otherwise the planner ANDs a GIN bitmap of every tenant's
+        // matches into the scan of the tenant's few rows (it prices their heap pages above the
+        // bitmap), 2-3x slower for a frequent word, and more the larger the whole table. One
+        // clause, costlier than the tenant equality, so that a sequential scan checks that first.
+        `(p.ts_config = ANY(${allConfigs}) AND p.tsv @@ (${anyTerm})) IS TRUE`;
+  // Each candidate then has to match a term of its own configuration's parse. That check sits
+  // outside an OFFSET 0 fence: the planner cannot estimate a per-row tsquery, and would
+  // under-estimate the candidates.
+  const groupOf = bound.length === 1 ? '0' : `CASE ${bound.map((g, i) => `WHEN p.ts_config = ANY(${g.configs}) THEN ${i}`).join(' ')} END`;
+  const ownTerm = bound.length === 1 ? '' : `\n       WHERE c.tsv @@ CASE c.g ${bound.map((g, i) => `WHEN ${i} THEN ${g.any}`).join(' ')} END`;
+  // What a scored passage must also satisfy: the filters (on its document) and its parse's phrases and exclusions.
+  const required = bound.some((g) => g.required !== null)
+    ? [`CASE m.g ${bound.map((g, i) => `WHEN ${i} THEN ${g.required === null ? 'true' : `m.tsv @@ ${g.required}`}`).join(' ')} END`]
+    : [];
+  const keptConditions = [...docFilters, ...required];
+  const kept =
+    keptConditions.length === 0
+      ? 'SELECT doc_id, idx FROM matched'
+      : `SELECT m.doc_id, m.idx FROM matched m${docFilters.length === 0 ? '' : ` JOIN ${ctx.s}.documents d ON d.tenant_id = ${tenant} AND d.id = m.doc_id`}
+       WHERE ${and(keptConditions, '         ')}`;
+
+  const terms = groups.flatMap((g, i) => termQueries(g.terms).map((query, j) => ({ group: i, lexeme: g.terms[j], query })));
+  // Statistics (df, avgdl) come from every candidate of the tenant, before filters, phrases and
+  // exclusions: those select from one ranking, they do not change it (a filtered page is a slice of
+  // the unfiltered order).
   const sql = `
-    WITH matches AS (${matches}
+    WITH terms AS (
+      SELECT t.g, t.lexeme, t.q
+        FROM unnest(${p.add(terms.map((t) => t.group))}::int[], ${p.add(terms.map((t) => t.lexeme))}::text[], ${p.add(terms.map((t) => t.query))}::tsquery[]) AS t(g, lexeme, q)
+    ), matched AS (
+      SELECT c.doc_id, c.idx, c.tsv, c.g
+        FROM (SELECT p.doc_id, p.idx, p.tsv, ${groupOf} AS g
+                FROM ${ctx.s}.passages p
+               WHERE ${and([`p.tenant_id = ${tenant}`, candidate], '                 ')}
+              OFFSET 0) c${ownTerm}
+    ), hits AS (
+      SELECT m.doc_id, m.idx, m.g, t.lexeme, length(m.tsv)::float8 AS dl,
+             (${TITLE_WEIGHT_RATIO} * ts_rank_cd('{0.1, 0.2, ${1 / TITLE_WEIGHT_RATIO}, 1}'::float4[], m.tsv, t.q, 0))::float8 AS tf
+        FROM matched m JOIN terms t ON t.g = m.g
+       WHERE m.tsv @@ t.q
+    ), df AS (
+      SELECT lexeme, count(*)::float8 AS df FROM hits GROUP BY lexeme
+    ), n AS (
+      -- The tenant's passages (counted up to a cap: past it, never fewer than the commonest term's df).
+      SELECT greatest(${p.add(tenantPassages)}::float8, max(df)) AS n, (SELECT avg(length(tsv)) FROM matched)::float8 AS avgdl FROM df
+    ), idf AS (
+      SELECT t.g, t.lexeme, ln(1 + (n.n - coalesce(df.df, 0) + 0.5) / (coalesce(df.df, 0) + 0.5)) AS idf
+        FROM terms t CROSS JOIN n LEFT JOIN df ON df.lexeme = t.lexeme
+    ), ceiling AS (
+      SELECT g, sum(idf) * ${BM25_K1 + 1} AS top FROM idf GROUP BY g
+    ), kept AS (
+      ${kept}
+    ), scored AS (
+      SELECT h.doc_id, h.idx,
+             sum(i.idf * h.tf * ${BM25_K1 + 1} / (h.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * h.dl / n.avgdl))) / max(c.top) AS rank
+        FROM hits h
+        JOIN kept k ON k.doc_id = h.doc_id AND k.idx = h.idx
+        JOIN idf i ON i.g = h.g AND i.lexeme = h.lexeme
+        JOIN ceiling c ON c.g = h.g
+       CROSS JOIN n
+       GROUP BY h.doc_id, h.idx
     ), best AS (
-      SELECT DISTINCT ON (doc_id) doc_id, idx, rank FROM matches ORDER BY doc_id, rank DESC, idx
+      SELECT DISTINCT ON (doc_id) doc_id, idx, rank FROM scored ORDER BY doc_id, rank DESC, idx
     ), page AS (
       SELECT doc_id, idx, rank FROM best
        ORDER BY rank DESC, doc_id
@@ -112,26 +156,90 @@ export async function keywordCandidates(ctx: StoreContext, request: KeywordRetri
 export const SMALL_TENANT_PASSAGES = 2000;
 
 /**
- * The query parsed with every configuration, identical parses merged: their
- * text and the configurations that produce them (stop-word-only parses left
- * out); and the tenant's passage count, counted up to SMALL_TENANT_PASSAGES + 1.
+ * The tenant's passages are counted up to this many for idf (N). Past it idf
+ * shifts all terms alike (ln N/df), so ranking barely changes, and counting
+ * stops costing more as a tenant grows.
  */
-async function parsePerConfig(
+export const KEYWORD_STATS_CAP = 100_000;
+
+/** Distinct terms per configuration a query is searched with (a pasted page needs no more to be found). */
+export const MAX_KEYWORD_TERMS = 64;
+
+/**
+ * BM25 parameters (Robertson's defaults; on the relevance suite k1 0.6–2 and
+ * b 0.3–0.9 moved nDCG@10 by under 0.005) and how much more a title
+ * occurrence counts than one in the passage (3: chosen on the suite, 1–5
+ * within 0.002).
+ */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+const TITLE_WEIGHT_RATIO = 3;
+
+/**
+ * One term as a tsquery. A lone CJK character meets only characters that
+ * stand alone in the index (a Korean one-syllable word); when a parse has
+ * nothing else ("紙"), its lone characters match as prefixes of indexed
+ * bigrams instead (紙 → 紙詰, 紙幣…), so that such a query still finds
+ * something. Beside other terms they stay exact: as prefixes they match
+ * so widely that they drown the real terms (Korean counters and one-syllable
+ * words: nDCG@10 on the suite's Korean queries fell from 0.624 to 0.607).
+ */
+function termQueries(lexemes: readonly string[]): string[] {
+  const quote = (l: string) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  const prefixes = lexemes.every(isSingleCjkCharacter);
+  return lexemes.map((l) => (prefixes ? `${quote(l)}:*` : quote(l)));
+}
+
+interface ParsedGroup {
+  /** Configurations that parse the query this way. */
+  configs: string[];
+  /** Distinct terms, in query order. */
+  terms: string[];
+  /** tsquery text: any of the terms (what makes a passage a candidate). */
+  any: string;
+  /** tsquery text of the phrases and exclusions a candidate must also satisfy; null when there are none. */
+  required: string | null;
+}
+
+/**
+ * The query parsed with each configuration, identical parses merged
+ * (configurations that leave no term are dropped: nothing to find), and the
+ * tenant's passage count up to KEYWORD_STATS_CAP.
+ */
+async function parseQuery(
   ctx: StoreContext,
   tenantId: string,
-  query: string,
-): Promise<{ groups: { query: string; configs: string[] }[]; tenantPassages: number }> {
-  const { rows } = await ctx.db.query<{ query: string; configs: string[]; tenant_passages: number }>(
-    `WITH q AS MATERIALIZED (
-       SELECT c.name, websearch_to_tsquery(c.name::regconfig, $2::text) AS query FROM unnest($1::text[]) AS c(name)
+  text: string,
+  configs: readonly string[],
+): Promise<{ groups: ParsedGroup[]; tenantPassages: number }> {
+  const parts = parseKeywordQuery(text);
+  if (parts.positive === '') return { groups: [], tenantPassages: 0 };
+  const kt = (expr: string) => keywordTextSql(ctx.s, expr);
+  const { rows } = await ctx.db.query<{ terms: string[]; required: string | null; configs: string[]; tenant_passages: number }>(
+    `WITH c AS MATERIALIZED (
+       SELECT c.name,
+              ARRAY(SELECT u.lexeme FROM unnest(to_tsvector(c.name::regconfig, ${kt('$2::text')})) u
+                     ORDER BY u.positions[1], u.lexeme LIMIT $6) AS terms,
+              (SELECT string_agg(part, ' & ' ORDER BY ord)
+                 FROM (SELECT '(' || q::text || ')' AS part, ord
+                         FROM unnest($3::text[]) WITH ORDINALITY AS ph(text, ord),
+                              LATERAL phraseto_tsquery(c.name::regconfig, ${kt('ph.text')}) AS q
+                        WHERE numnode(q) > 0
+                       UNION ALL
+                       SELECT '!(' || q::text || ')', 1000000 + ord
+                         FROM unnest($4::text[]) WITH ORDINALITY AS ex(text, ord),
+                              LATERAL phraseto_tsquery(c.name::regconfig, ${kt('ex.text')}) AS q
+                        WHERE numnode(q) > 0) r) AS required
+         FROM unnest($1::text[]) AS c(name)
      )
-     SELECT query::text AS query, array_agg(name ORDER BY name) AS configs,
-            (SELECT count(*) FROM (SELECT 1 FROM ${ctx.s}.passages WHERE tenant_id = $3 LIMIT $4) t)::int AS tenant_passages
-       FROM q
-      WHERE numnode(query) > 0
-      GROUP BY query::text
+     SELECT terms, required, array_agg(name ORDER BY name) AS configs,
+            (SELECT count(*) FROM (SELECT 1 FROM ${ctx.s}.passages WHERE tenant_id = $5 LIMIT $7) t)::int AS tenant_passages
+       FROM c
+      WHERE cardinality(terms) > 0
+      GROUP BY terms, required
       ORDER BY min(name)`,
-    [[...ALL_TEXT_SEARCH_CONFIGS], query, tenantId, SMALL_TENANT_PASSAGES + 1],
+    [[...configs], parts.positive, parts.phrases, parts.excluded, tenantId, MAX_KEYWORD_TERMS, KEYWORD_STATS_CAP],
   );
-  return { groups: rows.map(({ query: q, configs }) => ({ query: q, configs })), tenantPassages: rows.length > 0 ? Number(rows[0].tenant_passages) : 0 };
+  const groups = rows.map((r) => ({ configs: r.configs, terms: r.terms, any: termQueries(r.terms).join(' | '), required: r.required || null }));
+  return { groups, tenantPassages: rows.length > 0 ? Number(rows[0].tenant_passages) : 0 };
 }

@@ -2,6 +2,7 @@ import type { Passage } from '../passages/chunker.js';
 import type { Queryable } from './db.js';
 import { docKey, type NormalizedDocument } from './document-input.js';
 import type { StoreContext } from './store-context.js';
+import { passageTsvectorSql } from './text-index.js';
 
 /** Rows per multi-row statement; bounds the size of one bind message. */
 const DOCUMENT_ROWS_PER_STATEMENT = 200;
@@ -68,10 +69,11 @@ export interface PassageRow {
 }
 
 /**
- * Inserts passages with their keyword index: the document title (weight A)
- * and the chunk (weight B), both in the document's text search configuration
- * (bound as a parameter and cast to regconfig). The title is read from the
- * document row written earlier in the same transaction.
+ * Inserts passages with their keyword index (text-index.ts: the document
+ * title as weight A and the chunk as weight B, both in the document's text
+ * search configuration, bound as a parameter and cast to regconfig). The
+ * title is read from the document row written earlier in the same
+ * transaction.
  */
 export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: readonly PassageRow[], fingerprint: string | null): Promise<void> {
   for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
@@ -79,7 +81,7 @@ export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: rea
       `INSERT INTO ${ctx.s}.passages AS p
               (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv, embedding, fingerprint, embedded_at)
        SELECT r.tenant_id, r.doc_id, r.idx, r.content, r.char_start, r.char_end, r.cfg::regconfig,
-              setweight(to_tsvector(r.cfg::regconfig, d.title), 'A') || setweight(to_tsvector(r.cfg::regconfig, r.content), 'B'),
+              ${passageTsvectorSql(ctx.s, 'r.cfg::regconfig', 'd.title', 'r.content')},
               r.embedding::vector,
               CASE WHEN r.embedding IS NULL THEN NULL ELSE $9::text END,
               CASE WHEN r.embedding IS NULL THEN NULL ELSE now() END
