@@ -32,6 +32,8 @@ const MODE_OUT: Record<Mode, SearchMode> = {
   keyword: SearchMode.SEARCH_MODE_KEYWORD,
 };
 const FUSION_OUT: Record<FusionMethod, Fusion> = { rrf: Fusion.FUSION_RRF, weighted: Fusion.FUSION_WEIGHTED };
+/** FUSION_UNSPECIFIED (and values this build does not know) leave the choice to the server's default. */
+const FUSION_IN: Partial<Record<Fusion, FusionMethod>> = { [Fusion.FUSION_RRF]: 'rrf', [Fusion.FUSION_WEIGHTED]: 'weighted' };
 
 /** Thin handlers: map the proto to core calls and the results back. */
 export function searchHandlers(search: SearchCore, documents: DocumentCore): SearchServer {
@@ -62,7 +64,7 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
         minScore: req.minScore,
         filters: req.filters,
         efSearch: req.efSearch,
-        fusion: req.fusion === Fusion.FUSION_WEIGHTED ? 'weighted' : 'rrf',
+        fusion: FUSION_IN[req.fusion],
         semanticWeight: req.semanticWeight,
       });
       return {
@@ -85,6 +87,7 @@ export function searchHandlers(search: SearchCore, documents: DocumentCore): Sea
         fusionUsed: out.fusionUsed ? FUSION_OUT[out.fusionUsed] : Fusion.FUSION_UNSPECIFIED,
         tookMs: out.tookMs,
         nextPageToken: out.nextPageToken,
+        lowConfidence: out.lowConfidence,
       };
     }),
     stats: unary<StatsRequest, StatsResponse>(async (req) => {

@@ -74,75 +74,78 @@ export async function keywordCandidates(ctx: StoreContext, request: KeywordRetri
         // bitmap), 2-3x slower for a frequent word, and more the larger the whole table. One
         // clause, costlier than the tenant equality, so that a sequential scan checks that first.
         `(p.ts_config = ANY(${allConfigs}) AND p.tsv @@ (${anyTerm})) IS TRUE`;
-  // Each candidate then has to match a term of its own configuration's parse. That check sits
-  // outside an OFFSET 0 fence: the planner cannot estimate a per-row tsquery, and would
+  // A candidate scores with the terms of its own configuration's parse (joined by group). That
+  // happens outside an OFFSET 0 fence: the planner cannot estimate a per-row tsquery, and would
   // under-estimate the candidates.
   const groupOf = bound.length === 1 ? '0' : `CASE ${bound.map((g, i) => `WHEN p.ts_config = ANY(${g.configs}) THEN ${i}`).join(' ')} END`;
-  const ownTerm = bound.length === 1 ? '' : `\n       WHERE c.tsv @@ CASE c.g ${bound.map((g, i) => `WHEN ${i} THEN ${g.any}`).join(' ')} END`;
-  // What a scored passage must also satisfy: the filters (on its document) and its parse's phrases and exclusions.
-  const required = bound.some((g) => g.required !== null)
-    ? [`CASE m.g ${bound.map((g, i) => `WHEN ${i} THEN ${g.required === null ? 'true' : `m.tsv @@ ${g.required}`}`).join(' ')} END`]
-    : [];
-  const keptConditions = [...docFilters, ...required];
-  const kept =
-    keptConditions.length === 0
-      ? 'SELECT doc_id, idx FROM matched'
-      : `SELECT m.doc_id, m.idx FROM matched m${docFilters.length === 0 ? '' : ` JOIN ${ctx.s}.documents d ON d.tenant_id = ${tenant} AND d.id = m.doc_id`}
-       WHERE ${and(keptConditions, '         ')}`;
+  // Phrases and exclusions of the passage's own parse (true when it has none).
+  const requiredOk = bound.some((g) => g.required !== null)
+    ? bound.length === 1
+      ? `p.tsv @@ ${bound[0].required}`
+      : `CASE ${bound.map((g, i) => `WHEN p.ts_config = ANY(${g.configs}) THEN ${g.required === null ? 'true' : `p.tsv @@ ${g.required}`}`).join(' ')} END`
+    : 'true';
+  // Filters select among the scored passages by their document.
+  const filtered =
+    docFilters.length === 0
+      ? ''
+      : `\n       JOIN ${ctx.s}.documents d ON d.tenant_id = ${tenant} AND d.id = h.doc_id AND ${and(docFilters, '                 ')}`;
 
   const terms = groups.flatMap((g, i) => termQueries(g.terms).map((query, j) => ({ group: i, lexeme: g.terms[j], query })));
-  // Statistics (df, avgdl) come from every candidate of the tenant, before filters, phrases and
-  // exclusions: those select from one ranking, they do not change it (a filtered page is a slice of
-  // the unfiltered order).
+  // One pass over the candidates yields a row per (passage, matching term) with everything scoring
+  // needs (tf, the passage's length, whether it satisfies its phrases and exclusions); tsv itself is
+  // never stored between steps. Statistics (df, avgdl) come from every candidate of the tenant, before
+  // filters, phrases and exclusions: those select from one ranking, they do not change it (a
+  // filtered page is a slice of the unfiltered order).
   const sql = `
     WITH terms AS (
-      SELECT t.g, t.lexeme, t.q
-        FROM unnest(${p.add(terms.map((t) => t.group))}::int[], ${p.add(terms.map((t) => t.lexeme))}::text[], ${p.add(terms.map((t) => t.query))}::tsquery[]) AS t(g, lexeme, q)
-    ), matched AS (
-      SELECT c.doc_id, c.idx, c.tsv, c.g
-        FROM (SELECT p.doc_id, p.idx, p.tsv, ${groupOf} AS g
-                FROM ${ctx.s}.passages p
-               WHERE ${and([`p.tenant_id = ${tenant}`, candidate], '                 ')}
-              OFFSET 0) c${ownTerm}
+      SELECT t.i::int AS i, t.g, t.lexeme, t.q
+        FROM unnest(${p.add(terms.map((t) => t.group))}::int[], ${p.add(terms.map((t) => t.lexeme))}::text[], ${p.add(terms.map((t) => t.query))}::tsquery[])
+             WITH ORDINALITY AS t(g, lexeme, q, i)
     ), hits AS (
-      SELECT m.doc_id, m.idx, m.g, t.lexeme, length(m.tsv)::float8 AS dl,
-             (${TITLE_WEIGHT_RATIO} * ts_rank_cd('{0.1, 0.2, ${1 / TITLE_WEIGHT_RATIO}, 1}'::float4[], m.tsv, t.q, 0))::float8 AS tf
-        FROM matched m JOIN terms t ON t.g = m.g
-       WHERE m.tsv @@ t.q
+      -- ts_rank_cd of one term sums the weights of its positions (0 when absent): tf in one call.
+      SELECT * FROM (
+        SELECT c.doc_id, c.idx, c.g, t.i, c.dl, c.required_ok,
+               (${TITLE_WEIGHT_RATIO} * ts_rank_cd('{0.1, 0.2, ${1 / TITLE_WEIGHT_RATIO}, 1}'::float4[], c.tsv, t.q, 0))::float8 AS tf
+          FROM (SELECT p.doc_id, p.idx, p.tsv, ${groupOf} AS g, length(p.tsv)::float8 AS dl, ${requiredOk} AS required_ok
+                  FROM ${ctx.s}.passages p
+                 WHERE ${and([`p.tenant_id = ${tenant}`, candidate], '                   ')}
+                OFFSET 0) c
+          JOIN terms t ON t.g = c.g) x
+       WHERE tf > 0
     ), df AS (
-      SELECT lexeme, count(*)::float8 AS df FROM hits GROUP BY lexeme
+      SELECT t.lexeme, count(*)::float8 AS df FROM hits h JOIN terms t ON t.i = h.i GROUP BY t.lexeme
     ), n AS (
-      -- The tenant's passages (counted up to a cap: past it, never fewer than the commonest term's df).
-      SELECT greatest(${p.add(tenantPassages)}::float8, max(df)) AS n, (SELECT avg(length(tsv)) FROM matched)::float8 AS avgdl FROM df
+      -- The tenant's passages (counted up to a cap: past it, never fewer than the commonest term's
+      -- df), and the mean length of the candidates (over their matching terms).
+      SELECT greatest(${p.add(tenantPassages)}::float8, max(df)) AS n, (SELECT avg(dl) FROM hits) AS avgdl FROM df
     ), idf AS (
-      SELECT t.g, t.lexeme, ln(1 + (n.n - coalesce(df.df, 0) + 0.5) / (coalesce(df.df, 0) + 0.5)) AS idf
+      SELECT t.i, t.g, ln(1 + (n.n - coalesce(df.df, 0) + 0.5) / (coalesce(df.df, 0) + 0.5)) AS idf
         FROM terms t CROSS JOIN n LEFT JOIN df ON df.lexeme = t.lexeme
-    ), ceiling AS (
-      SELECT g, sum(idf) * ${BM25_K1 + 1} AS top FROM idf GROUP BY g
-    ), kept AS (
-      ${kept}
+    ), weights AS (
+      -- Per term (by ordinal) its idf; per group (by number + 1) the score's ceiling, Σ idf·(k1 + 1).
+      SELECT (SELECT array_agg(idf ORDER BY i) FROM idf) AS idf,
+             (SELECT array_agg(top ORDER BY g) FROM (SELECT g, sum(idf) * ${BM25_K1 + 1} AS top FROM idf GROUP BY g) c) AS top,
+             n.avgdl
+        FROM n
     ), scored AS (
       SELECT h.doc_id, h.idx,
-             sum(i.idf * h.tf * ${BM25_K1 + 1} / (h.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * h.dl / n.avgdl))) / max(c.top) AS rank
-        FROM hits h
-        JOIN kept k ON k.doc_id = h.doc_id AND k.idx = h.idx
-        JOIN idf i ON i.g = h.g AND i.lexeme = h.lexeme
-        JOIN ceiling c ON c.g = h.g
-       CROSS JOIN n
+             sum(w.idf[h.i] * h.tf * ${BM25_K1 + 1} / (h.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * h.dl / w.avgdl))) / max(w.top[h.g + 1]) AS rank
+        FROM hits h${filtered}
+       CROSS JOIN weights w
+       WHERE h.required_ok
        GROUP BY h.doc_id, h.idx
     ), best AS (
-      SELECT DISTINCT ON (doc_id) doc_id, idx, rank FROM scored ORDER BY doc_id, rank DESC, idx
-    ), page AS (
-      SELECT doc_id, idx, rank FROM best
-       ORDER BY rank DESC, doc_id
+      -- Per document its best passage (the first, on a tie): the greatest [rank, -idx].
+      SELECT doc_id, max(ARRAY[rank, -idx]) AS best FROM scored GROUP BY doc_id
+       ORDER BY max(rank) DESC, doc_id
        LIMIT ${p.add(depth)}
     )
-    SELECT b.doc_id AS id, d.title, d.locale, d.source_type, d.metadata, b.idx AS passage_index,
-           ps.content AS snippet, b.rank::float8 AS score
-      FROM page b
+    SELECT b.doc_id AS id, d.title, d.locale, d.source_type, d.metadata, ps.idx AS passage_index,
+           ps.content AS snippet, b.best[1] AS score
+      FROM best b
       JOIN ${ctx.s}.documents d ON d.tenant_id = ${tenant} AND d.id = b.doc_id
-      JOIN ${ctx.s}.passages ps ON ps.tenant_id = ${tenant} AND ps.doc_id = b.doc_id AND ps.idx = b.idx
-     ORDER BY b.rank DESC, b.doc_id`;
+      JOIN ${ctx.s}.passages ps ON ps.tenant_id = ${tenant} AND ps.doc_id = b.doc_id AND ps.idx = (-b.best[2])::int
+     ORDER BY b.best[1] DESC, b.doc_id`;
   const { rows } = await ctx.db.query<HitRow>(sql, p.values);
   return rows.map(toCandidate);
 }

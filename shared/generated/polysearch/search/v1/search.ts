@@ -71,7 +71,7 @@ export function searchModeToJSON(object: SearchMode): string {
 }
 
 export enum Fusion {
-  /** FUSION_UNSPECIFIED - Treated as RRF. */
+  /** FUSION_UNSPECIFIED - The server's default: weighted, semantic_weight 0.9 (README, "How search behaves"). */
   FUSION_UNSPECIFIED = 0,
   /** FUSION_RRF - Reciprocal rank fusion: sum of 1/(k + rank) over both lists. */
   FUSION_RRF = 1,
@@ -200,8 +200,11 @@ export interface SearchRequest {
   /** next_page_token of a previous response with the same request. */
   pageToken: string;
   /**
-   * Hits scoring below this are dropped. Unset: the model-aware default for
-   * semantic scores (see README), no threshold for keyword scores.
+   * Hits scoring below this are dropped, and nothing else is: it replaces the
+   * default relevance rules (README "Relevance threshold": an absolute floor
+   * and a margin below the best hit for semantic scores, a share of the best
+   * keyword rank for keyword scores). A cosine for semantic and hybrid
+   * requests, the 0..1 keyword rank for keyword requests.
    */
   minScore?: number | undefined;
   filters:
@@ -210,7 +213,7 @@ export interface SearchRequest {
   /** HNSW candidate list size for this query (0: server default). */
   efSearch: number;
   fusion: Fusion;
-  /** Weight of the semantic side for FUSION_WEIGHTED, 0..1 (unset: 0.5). */
+  /** Weight of the semantic side for FUSION_WEIGHTED, 0..1 (unset: 0.9). */
   semanticWeight?: number | undefined;
 }
 
@@ -223,7 +226,10 @@ export interface Hit {
   score: number;
   /** Cosine similarity of the best passage (0 when not matched semantically). */
   semanticScore: number;
-  /** ts_rank_cd of the best passage (0 when not matched by keyword). */
+  /**
+   * Keyword rank of the best passage, 0..1: the BM25 share of the query it
+   * matches, weighted by rarity (0 when not matched by keyword).
+   */
   keywordScore: number;
   metadata: { [key: string]: string };
   locale: string;
@@ -251,6 +257,14 @@ export interface SearchResponse {
   tookMs: number;
   /** Empty on the last page. */
   nextPageToken: string;
+  /**
+   * No hit stands out: the best semantic candidate barely leads the next (or
+   * nothing passed the relevance cut), which is how questions without an
+   * answer in the corpus look. Hits are still returned; present them as
+   * closest matches rather than as the answer. Always false for keyword
+   * answers. See README "Relevance threshold".
+   */
+  lowConfidence: boolean;
 }
 
 export interface StatsRequest {
@@ -2080,6 +2094,7 @@ function createBaseSearchResponse(): SearchResponse {
     fusionUsed: 0,
     tookMs: 0,
     nextPageToken: "",
+    lowConfidence: false,
   };
 }
 
@@ -2108,6 +2123,9 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     }
     if (message.nextPageToken !== "") {
       writer.uint32(66).string(message.nextPageToken);
+    }
+    if (message.lowConfidence !== false) {
+      writer.uint32(88).bool(message.lowConfidence);
     }
     return writer;
   },
@@ -2189,6 +2207,14 @@ export const SearchResponse: MessageFns<SearchResponse> = {
             message.nextPageToken = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.lowConfidence = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2235,6 +2261,11 @@ export const SearchResponse: MessageFns<SearchResponse> = {
         : isSet(object.next_page_token)
         ? globalThis.String(object.next_page_token)
         : "",
+      lowConfidence: isSet(object.lowConfidence)
+        ? globalThis.Boolean(object.lowConfidence)
+        : isSet(object.low_confidence)
+        ? globalThis.Boolean(object.low_confidence)
+        : false,
     };
   },
 
@@ -2264,6 +2295,9 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     if (message.nextPageToken !== "") {
       obj.nextPageToken = message.nextPageToken;
     }
+    if (message.lowConfidence !== false) {
+      obj.lowConfidence = message.lowConfidence;
+    }
     return obj;
   },
 
@@ -2280,6 +2314,7 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     message.fusionUsed = object.fusionUsed ?? 0;
     message.tookMs = object.tookMs ?? 0;
     message.nextPageToken = object.nextPageToken ?? "";
+    message.lowConfidence = object.lowConfidence ?? false;
     return message;
   },
 };
