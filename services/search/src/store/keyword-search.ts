@@ -82,7 +82,7 @@ export async function keywordCandidates(ctx: StoreContext, request: KeywordRetri
   const requiredOk = bound.some((g) => g.required !== null)
     ? bound.length === 1
       ? `p.tsv @@ ${bound[0].required}`
-      : `CASE ${bound.map((g, i) => `WHEN p.ts_config = ANY(${g.configs}) THEN ${g.required === null ? 'true' : `p.tsv @@ ${g.required}`}`).join(' ')} END`
+      : `CASE ${bound.map((g) => `WHEN p.ts_config = ANY(${g.configs}) THEN ${g.required === null ? 'true' : `p.tsv @@ ${g.required}`}`).join(' ')} END`
     : 'true';
   // Filters select among the scored passages by their document.
   const filtered =
