@@ -41,7 +41,7 @@ describe('SearchCore pipeline (fakes)', () => {
   });
 
   it('keyword: matches far below the best one are cut, and keyword answers never say low confidence', async () => {
-    const out = await core(new FakeIndex([], [candidate('k1', 0.6), candidate('k2', 0.35), candidate('k3', 0.2)])).search({ tenantId: 't', query: 'q', mode: 'keyword' });
+    const out = await core(new FakeIndex([], [candidate('k1', 0.6), candidate('k2', 0.2), candidate('k3', 0.1)])).search({ tenantId: 't', query: 'q', mode: 'keyword' });
     expect(out.hits.map((h) => h.id)).toEqual(['k1', 'k2']);
     expect(out.lowConfidence).toBe(false);
   });
