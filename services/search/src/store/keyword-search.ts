@@ -18,28 +18,39 @@ import { ALL_TEXT_SEARCH_CONFIGS, textSearchConfigFor } from './text-search-conf
  *    parses are merged (most words parse alike in most languages). The same
  *    statement counts the tenant's passages (up to KEYWORD_STATS_CAP).
  * 2. Search (one statement). Candidates are the tenant's passages matching
- *    any term of their own configuration's parse (and its phrases, and none
- *    of its exclusions); the OR of all parses, bound as `$n::tsquery`
- *    constants, is what the planner estimates and the GIN index on tsv can
- *    serve (tenants above SMALL_TENANT_PASSAGES). Each candidate is scored
+ *    any term of their own configuration's parse; the OR of all parses,
+ *    bound as `$n::tsquery` constants, is what the planner estimates and the
+ *    GIN index on tsv can serve (tenants above SMALL_TENANT_PASSAGES). Each
+ *    candidate that satisfies its parse's phrases and exclusions and the
+ *    filters is scored
  *
  *      Σ_terms idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·dl/avgdl))
  *
  *    with tf = 3·(title occurrences) + (passage occurrences) (from
  *    ts_rank_cd of the single term, which sums the weights of its
- *    positions), dl = distinct lexemes of the passage, avgdl over the
- *    candidates, idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)), df = candidates
- *    containing t, N = the tenant's passages. The score is divided by its
- *    limit for the query, Σ idf(t)·(k1 + 1), so it lies in 0..1 and says how
- *    much of the query matched, weighted by rarity (what a keyword
- *    min_score and the relevance cut compare against).
+ *    positions), dl = distinct lexemes of the passage, avgdl their mean over
+ *    the candidates' matching terms, idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)),
+ *    df = candidates containing t, N = the tenant's passages. The score is
+ *    divided by its ceiling for the query, Σ idf(t)·(k1 + 1), so it lies in
+ *    0..1 and says how much of the query matched, weighted by rarity (what a
+ *    keyword min_score and the relevance cut compare against).
  *
  * Document frequencies come from the candidates themselves: every passage
- * containing a query term is a candidate, so df is exact for the tenant (over
- * the passages the filters, phrases and exclusions leave), always current, and
- * costs no write-time bookkeeping: a per-term statistics table would be
- * updated by every upsert and delete (hot rows for common words under
- * concurrent writers) to save a count the ranking has to read anyway.
+ * containing a query term is a candidate, so df is exact for the tenant,
+ * always current, and costs no write-time bookkeeping: a per-term statistics
+ * table would be updated by every upsert and delete (hot rows for common
+ * words under concurrent writers) to save a count the ranking has to read
+ * anyway. They are counted before filters, phrases and exclusions, which
+ * select from the one ranking without changing it (a filtered page is a
+ * slice of the unfiltered order).
+ *
+ * Cost: one pass over the candidates (every tenant passage containing any
+ * query term; a term common in a large tenant makes that most of it), one
+ * ts_rank_cd per (candidate, matching term), then aggregates over those rows.
+ * On 100k passages in 100 tenants (bench/search corpus, PostgreSQL 15) that
+ * was p50 6.9 ms / p99 44–80 ms against 4.2 / 19–24 ms for the AND query it
+ * replaced; in a tenant of 19k passages p50 45 / p99 156–180 ms against
+ * 24 / 76–94 ms.
  *
  * Ranking happens in the passages table (the documents join only where a
  * locale/source_type/metadata filter needs it): best passage per document,
