@@ -73,6 +73,23 @@ describe('summarize', () => {
     expect(s.unanswerableWithHit).toBeCloseTo(2 / 3, 10);
   });
 
+  it('counts confident first hits: precision over every query, confident hits for unanswerable ones, low-confidence answerable ones', () => {
+    const s = summarize([
+      { ranking: ['a'], judgments: { a: 2 } },
+      { ranking: ['x', 'a'], judgments: { a: 2 } },
+      { ranking: ['a'], judgments: { a: 1 }, lowConfidence: true },
+      { ranking: [], judgments: { a: 2 } },
+      { ranking: ['z'], judgments: {} },
+      { ranking: ['y'], judgments: {}, lowConfidence: true },
+    ]);
+    // Confident first hits: a (right), x (wrong), z (wrong: no answer exists).
+    expect(s.firstHitPrecision).toBeCloseTo(1 / 3, 10);
+    expect(s.unanswerableWithHit).toBe(1);
+    expect(s.unanswerableConfident).toBe(0.5);
+    expect(s.answerableLowConfidence).toBe(0.25);
+    expect(summarize([{ ranking: [], judgments: { a: 2 } }]).firstHitPrecision).toBeUndefined();
+  });
+
   it('leaves figures undefined for groups without such queries', () => {
     const s = summarize([{ ranking: ['a'], judgments: { a: 1 } }]);
     expect(s.unanswerableWithHit).toBeUndefined();

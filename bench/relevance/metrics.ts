@@ -64,6 +64,8 @@ export function mean(values: readonly (number | undefined)[]): number | undefine
 export interface QueryOutcome {
   ranking: readonly string[];
   judgments: Judgments;
+  /** The system said its answer is low-confidence (its hits are "closest matches", not an answer). */
+  lowConfidence?: boolean;
 }
 
 /** The figures the suite reports for a group of queries (one language, one system). */
@@ -77,9 +79,21 @@ export interface Summary {
   mrr10?: number;
   /** Share of answerable queries that got no hit at all. */
   zeroHit?: number;
-  /** Share of unanswerable queries that got any hit (a hit the system is "confident" enough to show). */
+  /** Share of unanswerable queries that got any hit. */
   unanswerableWithHit?: number;
+  /** Share of unanswerable queries that got a hit without being marked low-confidence (a confident wrong answer). */
+  unanswerableConfident?: number;
+  /**
+   * Precision of the first hit: over every query (answerable or not) answered with a confident
+   * first hit, the share whose first hit is relevant. Undefined when no query got one.
+   */
+  firstHitPrecision?: number;
+  /** Share of answerable queries whose hits came marked low-confidence (hidden, if a client hides those). */
+  answerableLowConfidence?: number;
 }
+
+/** A first hit shown as an answer: there is one, and it is not marked low-confidence. */
+const confident = (o: QueryOutcome) => o.ranking.length > 0 && o.lowConfidence !== true;
 
 export function summarize(outcomes: readonly QueryOutcome[], k = 10): Summary {
   const answerable = outcomes.filter((o) => relevantIds(o.judgments).length > 0);
@@ -94,5 +108,8 @@ export function summarize(outcomes: readonly QueryOutcome[], k = 10): Summary {
     mrr10: mean(answerable.map((o) => reciprocalRankAt(o.ranking, o.judgments, k))),
     zeroHit: share(answerable, (o) => o.ranking.length === 0),
     unanswerableWithHit: share(unanswerable, (o) => o.ranking.length > 0),
+    unanswerableConfident: share(unanswerable, confident),
+    firstHitPrecision: share(outcomes.filter(confident), (o) => (o.judgments[o.ranking[0]] ?? 0) > 0),
+    answerableLowConfidence: share(answerable, (o) => o.ranking.length > 0 && o.lowConfidence === true),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byLanguage, byType, formatTable, macroAverage, percentileOf } from './report.js';
+import { byLanguage, byType, formatSummary, formatTable, macroAverage, percentileOf } from './report.js';
 import type { SuiteQuery } from './suite.js';
 
 const q = (id: string, lang: string, type: SuiteQuery['type'], relevant: Record<string, 1 | 2>): SuiteQuery => ({ id, lang, type, query: id, relevant });
@@ -32,6 +32,20 @@ describe('report', () => {
     expect(formatTable('zero hits', table, 'zeroHit', ['sys']).split('\n')[1]).toMatch(/50\.0%$/);
     expect(formatTable('MRR@10', table, 'mrr10', ['sys']).split('\n')).toHaveLength(3);
     expect(formatTable('unanswerable', table, 'unanswerableWithHit', ['sys']).split('\n').slice(1)).toEqual([expect.stringMatching(/^unanswerable \(1\)\s+100\.0%$/)]);
+  });
+
+  it('prints confidence figures as shares, counted over the queries they are about', () => {
+    const table = byLanguage(queries, ['en', 'de'], [{ ...run, lowConfidence: new Set(['en-q3']) }]);
+    expect(table.rows.get('en')!.get('sys')!.unanswerableConfident).toBe(0);
+    expect(table.rows.get('en')!.get('sys')!.firstHitPrecision).toBe(1);
+    expect(formatTable('first hit', table, 'firstHitPrecision', ['sys']).split('\n')[1]).toMatch(/^en \(3\)\s+100\.0%$/);
+    expect(formatTable('confident', table, 'unanswerableConfident', ['sys']).split('\n')[1]).toMatch(/^en \(1\)\s+0\.0%$/);
+  });
+
+  it('prints alternatives as rows of averaged figures with extra columns', () => {
+    const summary = { answerable: 2, unanswerable: 1, ndcg10: 0.5, firstHitPrecision: 0.25 };
+    const text = formatSummary('margin', [{ label: '0.05', summary, extra: { hits: '6.1' } }], ['ndcg10', 'firstHitPrecision']);
+    expect(text.split('\n')).toEqual([expect.stringMatching(/^margin\s+nDCG@10\s+first-hit prec\.\s+hits$/), expect.stringMatching(/^0\.05\s+0\.500\s+25\.0%\s+6\.1$/)]);
   });
 
   it('takes nearest-rank percentiles', () => {

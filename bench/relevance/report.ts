@@ -11,9 +11,21 @@ export interface SystemRun {
   name: string;
   /** Query id → ranked document ids (best first). */
   rankings: Map<string, string[]>;
+  /** Query ids whose answer the system marked low-confidence. */
+  lowConfidence?: Set<string>;
 }
 
-export type MetricKey = 'ndcg10' | 'recall10' | 'mrr10' | 'zeroHit' | 'unanswerableWithHit';
+export type MetricKey =
+  | 'ndcg10'
+  | 'recall10'
+  | 'mrr10'
+  | 'zeroHit'
+  | 'unanswerableWithHit'
+  | 'unanswerableConfident'
+  | 'firstHitPrecision'
+  | 'answerableLowConfidence';
+
+const PERCENT_KEYS: readonly MetricKey[] = ['zeroHit', 'unanswerableWithHit', 'unanswerableConfident', 'firstHitPrecision', 'answerableLowConfidence'];
 
 export interface Table {
   /** Row label → system name → summary. */
@@ -21,7 +33,7 @@ export interface Table {
 }
 
 function outcomes(queries: readonly SuiteQuery[], run: SystemRun): QueryOutcome[] {
-  return queries.map((q) => ({ ranking: run.rankings.get(q.id) ?? [], judgments: q.relevant as Judgments }));
+  return queries.map((q) => ({ ranking: run.rankings.get(q.id) ?? [], judgments: q.relevant as Judgments, lowConfidence: run.lowConfidence?.has(q.id) ?? false }));
 }
 
 /** Rows: each language, then "average" (the mean of the language rows' figures). */
@@ -59,14 +71,18 @@ export function macroAverage(summaries: readonly Summary[]): Summary {
     mrr10: avg('mrr10'),
     zeroHit: avg('zeroHit'),
     unanswerableWithHit: avg('unanswerableWithHit'),
+    unanswerableConfident: avg('unanswerableConfident'),
+    firstHitPrecision: avg('firstHitPrecision'),
+    answerableLowConfidence: avg('answerableLowConfidence'),
   };
 }
 
 /** A fixed-width table of one figure: rows × systems, with a divider before `dividerBefore`. */
 export function formatTable(title: string, table: Table, key: MetricKey, systems: readonly string[], dividerBefore?: string): string {
-  const percent = key === 'zeroHit' || key === 'unanswerableWithHit';
+  const percent = PERCENT_KEYS.includes(key);
   const cell = (v: number | undefined) => (v === undefined ? '–' : percent ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
-  const count = (s: Summary) => (key === 'unanswerableWithHit' ? s.unanswerable : s.answerable);
+  const count = (s: Summary) =>
+    key === 'unanswerableWithHit' || key === 'unanswerableConfident' ? s.unanswerable : key === 'firstHitPrecision' ? s.answerable + s.unanswerable : s.answerable;
   const labelWidth = Math.max(title.length, ...[...table.rows.keys()].map((k) => k.length + 6));
   const widths = systems.map((s) => Math.max(s.length, 7));
   const header = [title.padEnd(labelWidth), ...systems.map((s, i) => (s === dividerBefore ? `| ${s.padStart(widths[i])}` : s.padStart(widths[i])))].join('  ');
@@ -80,6 +96,37 @@ export function formatTable(title: string, table: Table, key: MetricKey, systems
       return s === dividerBefore ? `| ${text}` : text;
     });
     lines.push([`${label} (${count(first)})`.padEnd(labelWidth), ...cells].join('  '));
+  }
+  return lines.join('\n');
+}
+
+/**
+ * A fixed-width table of alternatives (rows) × figures (columns), each figure
+ * the macro average over languages, plus free-form extra columns.
+ */
+export function formatSummary(
+  title: string,
+  rows: readonly { label: string; summary: Summary; extra?: Record<string, string> }[],
+  keys: readonly MetricKey[],
+): string {
+  const NAMES: Record<MetricKey, string> = {
+    ndcg10: 'nDCG@10',
+    recall10: 'Recall@10',
+    mrr10: 'MRR@10',
+    zeroHit: 'emptied (ans.)',
+    unanswerableWithHit: 'unans. with hit',
+    unanswerableConfident: 'unans. confident',
+    firstHitPrecision: 'first-hit prec.',
+    answerableLowConfidence: 'ans. low_conf.',
+  };
+  const extraNames = [...new Set(rows.flatMap((r) => Object.keys(r.extra ?? {})))];
+  const headers = [...keys.map((k) => NAMES[k]), ...extraNames];
+  const labelWidth = Math.max(title.length, ...rows.map((r) => r.label.length));
+  const cell = (k: MetricKey, v: number | undefined) => (v === undefined ? '–' : PERCENT_KEYS.includes(k) ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
+  const lines = [[title.padEnd(labelWidth), ...headers.map((h) => h.padStart(Math.max(h.length, 7)))].join('  ')];
+  for (const r of rows) {
+    const values = [...keys.map((k) => cell(k, r.summary[k])), ...extraNames.map((n) => r.extra?.[n] ?? '–')];
+    lines.push([r.label.padEnd(labelWidth), ...values.map((v, i) => v.padStart(Math.max(headers[i].length, 7)))].join('  '));
   }
   return lines.join('\n');
 }

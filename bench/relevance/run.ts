@@ -12,26 +12,35 @@
  * - exact: brute-force cosine over the same passages (chunked by the
  *   service's chunker, title + passage, embedded by the same embedder with
  *   role passage, one text per call so no batch affects a vector); the
- *   ceiling for semantic search. "exact≥cut" is the same ranking cut at the
- *   absolute threshold semantic mode applies by default.
+ *   ceiling for semantic search. "exact+cut" is the same ranking after the
+ *   e5 profile's default relevance rules (absolute floor, margin below the
+ *   best hit, low-confidence gap: services/search/src/core/min-score.ts).
  * - bm25: Okapi BM25 (k1 1.2, b 0.75) over the same documents (bm25.ts).
  *
  * A "hit" for the zero-hit and unanswerable figures is whatever a system
- * returns: the service after its current relevance cut, exact≥cut after the
- * cut, exact and BM25 always (they have none).
+ * returns: the service after its relevance cut, exact+cut after the rules,
+ * exact and BM25 always (they have none). A first hit is "confident" unless
+ * the answer says low_confidence (the service, exact+cut).
+ *
+ * Then, in this process, over the lists the service returns without
+ * relevance rules (semantic with min_score −1, keyword with min_score 0,
+ * RAW_DEPTH deep): fusion and relevance-cut alternatives (alternatives.ts),
+ * and the score distributions the defaults were chosen from.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { relevanceDefaults } from '../../services/search/src/core/min-score.js';
 import { chunkDocument } from '../../services/search/src/passages/chunker.js';
 import { realModelDir, REAL_MODEL_PROFILE, ROOT_DIR } from '../../shared/paths.js';
 import { embedderClient, InputType } from '../../test/support/embedder-client.js';
 import { searchClient, SearchMode } from '../../test/support/search-client.js';
 import { httpStatus, startServiceProcess, waitFor, type ServiceProcess } from '../../test/support/service-process.js';
+import { cutSemantic, FUSION_ALTERNATIVES, fuseLists, lowConfidence, type Scored } from './alternatives.js';
 import { Bm25Index } from './bm25.js';
 import { exactRanking, type PassageVector } from './exact.js';
-import { byLanguage, byType, formatTable, percentileOf, type MetricKey, type SystemRun, type Table } from './report.js';
+import { byLanguage, byType, formatSummary, formatTable, percentileOf, type MetricKey, type SystemRun, type Table } from './report.js';
 import { loadSuite, type SuiteQuery } from './suite.js';
 
 const started = performance.now();
@@ -47,15 +56,20 @@ const { values } = parseArgs({
 });
 const TENANT = 'relevance';
 const LIMIT = 10;
-/** Today's default semantic floor for the e5 profile (services/search/src/core/min-score.ts), unless SEARCH_MIN_SCORE overrides it. */
-const TODAYS_E5_CUT = 0.78;
-const CUT = process.env.SEARCH_MIN_SCORE !== undefined ? Number(process.env.SEARCH_MIN_SCORE) : TODAYS_E5_CUT;
+/** Depth of the rule-free lists the alternatives are computed from (the service's SEARCH_CANDIDATE_DEPTH). */
+const RAW_DEPTH = 50;
+const envNumber = (name: string) => (process.env[name] !== undefined ? Number(process.env[name]) : undefined);
+/** The e5 profile's default relevance rules as the service applies them (SEARCH_MIN_SCORE / SEARCH_SCORE_MARGIN override, as there). */
+const RULES = relevanceDefaults(
+  { digest: '', profile: 'e5', dimensions: 384, fixture: false },
+  { minScore: envNumber('SEARCH_MIN_SCORE'), margin: envNumber('SEARCH_SCORE_MARGIN') },
+);
 const MODES = [
   ['keyword', SearchMode.SEARCH_MODE_KEYWORD],
   ['semantic', SearchMode.SEARCH_MODE_SEMANTIC],
   ['hybrid', SearchMode.SEARCH_MODE_HYBRID],
 ] as const;
-const SYSTEMS = ['keyword', 'semantic', 'hybrid', 'bm25', 'exact', `exact≥${CUT}`] as const;
+const SYSTEMS = ['keyword', 'semantic', 'hybrid', 'bm25', 'exact', 'exact+cut'] as const;
 const note = (msg: string) => console.error(`· ${msg}`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** As the search service normalizes a query before embedding it (services/search/src/cache/query-vector-cache.ts). */
@@ -91,7 +105,11 @@ try {
 
 interface QueryRecord {
   id: string;
-  systems: Record<string, { ids: string[]; scores: number[]; ms?: number; degraded?: boolean }>;
+  systems: Record<string, { ids: string[]; scores: number[]; ms?: number; degraded?: boolean; lowConfidence?: boolean }>;
+  /** What the service returns without relevance rules, RAW_DEPTH deep (semantic: cosine; keyword: keyword rank). */
+  raw: { semantic: Scored[]; keyword: Scored[] };
+  /** Exact cosine over the whole corpus: the top score, the best relevant and the best non-relevant one. */
+  cosine: { top?: number; bestRelevant?: number; bestOther?: number };
 }
 
 async function run(dir: string): Promise<void> {
@@ -203,36 +221,52 @@ async function run(dir: string): Promise<void> {
 
   // ------------------------------------------------------------ queries
   const records: QueryRecord[] = [];
+  const QUERIES_PHASE = `queries (${suite.queries.length} × (3 modes + 2 rule-free lists) + baselines)`;
   const modeMs: Record<string, number[]> = { keyword: [], semantic: [], hybrid: [] };
   let degraded = 0;
-  await phase(`queries (${suite.queries.length} × 3 modes + baselines)`, async () => {
+  /** The service's list without relevance rules (a request's own min_score replaces them). */
+  const rawSearch = async (query: string, mode: SearchMode, minScore: number): Promise<Scored[]> => {
+    const res = await search.search({ tenantId: TENANT, query, mode, limit: RAW_DEPTH, minScore }, 60_000);
+    if (res.degraded) degraded++;
+    return res.hits.map((h) => ({ id: h.id, score: mode === SearchMode.SEARCH_MODE_SEMANTIC ? h.semanticScore : h.keywordScore }));
+  };
+  await phase(QUERIES_PHASE, async () => {
     for (const q of suite.queries) {
-      const rec: QueryRecord = { id: q.id, systems: {} };
+      const systems: QueryRecord['systems'] = {};
       for (const [name, mode] of MODES) {
         const t0 = performance.now();
         const res = await search.search({ tenantId: TENANT, query: q.query, mode, limit: LIMIT }, 60_000);
         const ms = performance.now() - t0;
         modeMs[name].push(ms);
         if (res.degraded) degraded++;
-        rec.systems[name] = { ids: res.hits.map((h) => h.id), scores: res.hits.map((h) => h.score), ms, degraded: res.degraded };
+        systems[name] = { ids: res.hits.map((h) => h.id), scores: res.hits.map((h) => h.score), ms, degraded: res.degraded, lowConfidence: res.lowConfidence };
       }
       const qv = (await embedder.embed({ texts: [normalizeQuery(q.query)], inputType: InputType.INPUT_TYPE_QUERY }, 60_000)).embeddings[0].values;
       const exact = exactRanking(qv, passages);
-      rec.systems.exact = { ids: exact.slice(0, LIMIT).map((r) => r.id), scores: exact.slice(0, LIMIT).map((r) => r.score) };
-      const cut = exact.slice(0, LIMIT).filter((r) => r.score >= CUT);
-      rec.systems[`exact≥${CUT}`] = { ids: cut.map((r) => r.id), scores: cut.map((r) => r.score) };
+      systems.exact = { ids: exact.slice(0, LIMIT).map((r) => r.id), scores: exact.slice(0, LIMIT).map((r) => r.score) };
+      const cut = cutSemantic(exact.slice(0, LIMIT), RULES.floor, RULES.margin);
+      systems['exact+cut'] = { ids: cut.map((r) => r.id), scores: cut.map((r) => r.score), lowConfidence: lowConfidence(exact, RULES.lowConfidenceGap, cut.length) };
       const b = bm25.search(q.query, q.lang, LIMIT);
-      rec.systems.bm25 = { ids: b.map((r) => r.id), scores: b.map((r) => r.score) };
-      // For the relevance-cut diagnostics: the best relevant and best non-relevant cosine over the whole corpus.
-      const bestRelevant = exact.find((r) => (q.relevant[r.id] ?? 0) > 0)?.score;
-      const bestOther = exact.find((r) => !(r.id in q.relevant))?.score;
-      (rec as QueryRecord & { cosine?: object }).cosine = { top: exact[0]?.score, bestRelevant, bestOther };
-      records.push(rec);
+      systems.bm25 = { ids: b.map((r) => r.id), scores: b.map((r) => r.score) };
+      records.push({
+        id: q.id,
+        systems,
+        raw: { semantic: await rawSearch(q.query, SearchMode.SEARCH_MODE_SEMANTIC, -1), keyword: await rawSearch(q.query, SearchMode.SEARCH_MODE_KEYWORD, 0) },
+        cosine: {
+          top: exact[0]?.score,
+          bestRelevant: exact.find((r) => (q.relevant[r.id] ?? 0) > 0)?.score,
+          bestOther: exact.find((r) => !(r.id in q.relevant))?.score,
+        },
+      });
     }
   });
 
   // ------------------------------------------------------------ report
-  const runs: SystemRun[] = SYSTEMS.map((name) => ({ name, rankings: new Map(records.map((r) => [r.id, r.systems[name].ids])) }));
+  const runs: SystemRun[] = SYSTEMS.map((name) => ({
+    name,
+    rankings: new Map(records.map((r) => [r.id, r.systems[name].ids])),
+    lowConfidence: new Set(records.filter((r) => r.systems[name].lowConfidence).map((r) => r.id)),
+  }));
   const perLanguage = byLanguage(suite.queries, suite.languages, runs);
   const perType = byType(suite.queries, runs);
   const print = (title: string, table: Table, key: MetricKey) => console.log(`${formatTable(title, table, key, SYSTEMS, 'bm25')}\n`);
@@ -244,7 +278,10 @@ async function run(dir: string): Promise<void> {
     `${suite.documents.length} documents (${loaded.passages} passages) in ${new Set(suite.documents.map((d) => d.lang)).size} languages; ` +
       `${suite.queries.length} queries (${suite.queries.filter((q) => q.type !== 'unanswerable').length} with an answer, ${suite.queries.filter((q) => q.type === 'unanswerable').length} without)`,
   );
-  console.log(`search: limit ${LIMIT}, no locale filter, default min_score and fusion; exact≥${CUT} = exact cut at the semantic default floor; average = mean over languages`);
+  console.log(
+    `search: limit ${LIMIT}, no locale filter, default relevance rules and fusion; exact+cut = exact after the e5 rules ` +
+      `(floor ${RULES.floor}, margin ${RULES.margin}, low-confidence gap ${RULES.lowConfidenceGap}); average = mean over languages`,
+  );
   if (degraded > 0) console.log(`WARNING: ${degraded} searches came back degraded (answered by keyword): semantic/hybrid figures are understated`);
   console.log('');
   print('nDCG@10', perLanguage, 'ndcg10');
@@ -252,10 +289,62 @@ async function run(dir: string): Promise<void> {
   print('MRR@10', perLanguage, 'mrr10');
   print('zero-hit share (answerable)', perLanguage, 'zeroHit');
   print('unanswerable with any hit', perLanguage, 'unanswerableWithHit');
+  print('unanswerable with a confident hit (not low_confidence)', perLanguage, 'unanswerableConfident');
+  print('first-hit precision (confident first hits that are relevant; all queries)', perLanguage, 'firstHitPrecision');
+  print('answerable marked low_confidence', perLanguage, 'answerableLowConfidence');
   print('nDCG@10 by query type', perType, 'ndcg10');
   print('zero-hit share by query type', perType, 'zeroHit');
 
-  const cos = records.map((r) => ({ q: suite.queries.find((q) => q.id === r.id)!, c: (r as QueryRecord & { cosine: { top?: number; bestRelevant?: number; bestOther?: number } }).cosine }));
+  // ------------------------------------------------------------ alternatives (this process, over the rule-free lists)
+  const altRuns: SystemRun[] = [
+    { name: 'semantic', rankings: new Map(records.map((r) => [r.id, r.raw.semantic.slice(0, LIMIT).map((h) => h.id)])) },
+    { name: 'keyword', rankings: new Map(records.map((r) => [r.id, r.raw.keyword.slice(0, LIMIT).map((h) => h.id)])) },
+    ...FUSION_ALTERNATIVES.map((alt) => ({ name: alt.name, rankings: new Map(records.map((r) => [r.id, fuseLists(r.raw.semantic, r.raw.keyword, alt, LIMIT)])) })),
+  ];
+  console.log(
+    `Fusion alternatives, before any relevance rule (this process, the service's fusion functions over its rule-free lists): ` +
+      `rrfK = RRF with k K, w.W = weighted with semantic weight W; @D = D candidates per side (else ${RAW_DEPTH}). The service's hybrid is w.9 + the cut.`,
+  );
+  console.log(`${formatTable('nDCG@10', byLanguage(suite.queries, suite.languages, altRuns), 'ndcg10', altRuns.map((r) => r.name), 'rrf60')}\n`);
+
+  const cutRows = (label: string, floor: number | null, margin: number | null, gap: number | null): [string, SystemRun] => {
+    const kept = new Map(records.map((r) => [r.id, cutSemantic(r.raw.semantic.slice(0, LIMIT), floor, margin)]));
+    return [
+      label,
+      {
+        name: label,
+        rankings: new Map([...kept].map(([id, hits]) => [id, hits.map((h) => h.id)])),
+        lowConfidence: new Set(records.filter((r) => lowConfidence(r.raw.semantic, gap, kept.get(r.id)!.length)).map((r) => r.id)),
+      },
+    ];
+  };
+  const meanHits = (run: SystemRun, answerable: boolean) => {
+    const qs = suite.queries.filter((q) => (q.type !== 'unanswerable') === answerable);
+    return (qs.reduce((n, q) => n + (run.rankings.get(q.id)?.length ?? 0), 0) / Math.max(1, qs.length)).toFixed(1);
+  };
+  const summaries = (rows: [string, SystemRun][]) =>
+    rows.map(([label, run]) => ({
+      label,
+      summary: byLanguage(suite.queries, suite.languages, [run]).rows.get('average')!.get(run.name)!,
+      extra: { 'hits (ans.)': meanHits(run, true), 'hits (unans.)': meanHits(run, false) },
+    }));
+  console.log(`Relevance-cut alternatives on semantic search (this process, over its rule-free list; the defaults: floor ${RULES.floor}, margin ${RULES.margin}, gap ${RULES.lowConfidenceGap}):`);
+  console.log(
+    `${formatSummary(
+      'margin below the best hit',
+      summaries([null, 0.02, 0.03, 0.05, 0.08].map((m) => cutRows(m === null ? 'none' : String(m), RULES.floor, m, null))),
+      ['ndcg10', 'recall10', 'zeroHit'],
+    )}\n`,
+  );
+  console.log(
+    `${formatSummary(
+      'low_confidence when top1 − top2 <',
+      summaries([null, 0.001, 0.002, 0.003, 0.005, 0.01].map((g) => cutRows(g === null ? 'never' : String(g), RULES.floor, RULES.margin, g))),
+      ['firstHitPrecision', 'unanswerableConfident', 'answerableLowConfidence', 'zeroHit'],
+    )}\n`,
+  );
+
+  const cos = records.map((r) => ({ q: suite.queries.find((q) => q.id === r.id)!, c: r.cosine }));
   const answerable = cos.filter((x) => x.q.type !== 'unanswerable');
   const unanswerable = cos.filter((x) => x.q.type === 'unanswerable');
   const stat = (vs: (number | undefined)[]) => {
@@ -264,15 +353,32 @@ async function run(dir: string): Promise<void> {
     return `p10 ${f(10)}  median ${f(50)}  p90 ${f(90)}`;
   };
   const share = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
-  console.log('exact cosine scores (e5 query·passage), for the relevance cut:');
-  console.log(`  best relevant, answerable queries         ${stat(answerable.map((x) => x.c.bestRelevant))}`);
+  const floor = RULES.floor ?? -1;
+  console.log('exact cosine scores (e5 query·passage), for the relevance rules:');
+  console.log(`  best relevant, answerable queries         ${stat(answerable.map((x) => x.c.bestRelevant))}  p1 ${percentileOf(answerable.map((x) => x.c.bestRelevant ?? -1), 1)?.toFixed(3)}`);
   console.log(`  best non-relevant, answerable queries     ${stat(answerable.map((x) => x.c.bestOther))}`);
-  console.log(`  top hit, unanswerable queries             ${stat(unanswerable.map((x) => x.c.top))}`);
+  console.log(`  top hit, answerable queries               ${stat(answerable.map((x) => x.c.top))}  min ${Math.min(...answerable.map((x) => x.c.top ?? 1)).toFixed(3)}`);
+  console.log(`  top hit, unanswerable queries             ${stat(unanswerable.map((x) => x.c.top))}  min ${Math.min(...unanswerable.map((x) => x.c.top ?? 1)).toFixed(3)}`);
   console.log(
-    `  at ${CUT}: answerable whose best relevant is below: ${share(answerable.filter((x) => (x.c.bestRelevant ?? -1) < CUT).length, answerable.length)}; ` +
-      `unanswerable whose top is at or above: ${share(unanswerable.filter((x) => (x.c.top ?? -1) >= CUT).length, unanswerable.length)}; ` +
+    `  at the floor ${floor}: answerable whose best relevant is below: ${share(answerable.filter((x) => (x.c.bestRelevant ?? -1) < floor).length, answerable.length)}; ` +
+      `answerable emptied (top below): ${share(answerable.filter((x) => (x.c.top ?? -1) < floor).length, answerable.length)}; ` +
+      `unanswerable whose top is at or above: ${share(unanswerable.filter((x) => (x.c.top ?? -1) >= floor).length, unanswerable.length)}; ` +
       `answerable whose best non-relevant beats the best relevant: ${share(answerable.filter((x) => (x.c.bestOther ?? -1) > (x.c.bestRelevant ?? -1)).length, answerable.length)}`,
   );
+  // The semantic service's own rule-free list: how far below the best hit relevant hits lie, and how far the best leads the next.
+  const byId = new Map(suite.queries.map((q) => [q.id, q]));
+  const belowBest = records.flatMap((r) => {
+    const q = byId.get(r.id)!;
+    const top = r.raw.semantic.slice(0, LIMIT);
+    return top.filter((h) => (q.relevant[h.id] ?? 0) > 0).map((h) => top[0].score - h.score);
+  });
+  const lead = (pick: (q: SuiteQuery, r: QueryRecord) => boolean) =>
+    records.filter((r) => pick(byId.get(r.id)!, r) && r.raw.semantic.length > 1).map((r) => r.raw.semantic[0].score - r.raw.semantic[1].score);
+  const firstRight = (q: SuiteQuery, r: QueryRecord) => (q.relevant[r.raw.semantic[0]?.id] ?? 0) > 0;
+  console.log(`  relevant hits in the top ${LIMIT}, below the best hit   ${stat(belowBest)}  p99 ${percentileOf(belowBest, 99)?.toFixed(3)}  max ${Math.max(...belowBest).toFixed(3)}`);
+  console.log(`  lead of the best hit over the next: first hit right ${stat(lead((q, r) => q.type !== 'unanswerable' && firstRight(q, r)))}`);
+  console.log(`                                      first hit wrong ${stat(lead((q, r) => q.type !== 'unanswerable' && !firstRight(q, r)))}`);
+  console.log(`                                      unanswerable    ${stat(lead((q) => q.type === 'unanswerable'))}`);
   console.log('');
 
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -280,7 +386,7 @@ async function run(dir: string): Promise<void> {
   console.log(
     `timings: services ${secs(timings['start services'])}, upsert+embed ${secs(timings['upsert + embed (search service)'])} ` +
       `(${loaded.counts.inserted} inserted, ${loaded.counts.pending} pending at first), exact passages ${secs(timings['exact baseline: embed passages one at a time'])}, ` +
-      `queries ${secs(timings[`queries (${suite.queries.length} × 3 modes + baselines)`])} ` +
+      `queries ${secs(timings[QUERIES_PHASE])} ` +
       `(mean per search: keyword ${mean(modeMs.keyword).toFixed(1)} ms, semantic ${mean(modeMs.semantic).toFixed(1)} ms, hybrid ${mean(modeMs.hybrid).toFixed(1)} ms), total ${secs(timings.total)}`,
   );
 
@@ -294,13 +400,13 @@ async function run(dir: string): Promise<void> {
         createdAt: new Date().toISOString(),
         model,
         database: databaseUrl ? 'postgres' : 'pglite',
-        settings: { limit: LIMIT, cut: CUT, upsertBatch, languages: suite.languages, locale: '' },
+        settings: { limit: LIMIT, rules: RULES, rawDepth: RAW_DEPTH, upsertBatch, languages: suite.languages, locale: '' },
         corpus: { documents: suite.documents.length, passages: loaded.passages, upsert: loaded.counts },
         degradedSearches: degraded,
         timingsMs: timings,
         byLanguage: tableJson(perLanguage),
         byType: tableJson(perType),
-        queries: records.map((r) => ({ ...r, lang: suite.queries.find((q: SuiteQuery) => q.id === r.id)!.lang, type: suite.queries.find((q) => q.id === r.id)!.type })),
+        queries: records.map((r) => ({ ...r, lang: byId.get(r.id)!.lang, type: byId.get(r.id)!.type })),
       },
       null,
       1,

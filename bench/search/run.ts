@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateFixtureModel } from '../../scripts/model-fixture/generate.js';
 import { cleanQueryText, parseFilters, type SearchFilters } from '../../services/search/src/core/search/query.js';
-import { reciprocalRankFusion } from '../../services/search/src/fusion/index.js';
+import { KEYWORD_RELATIVE_FLOOR } from '../../services/search/src/core/min-score.js';
+import { SEARCH_LIMITS } from '../../services/search/src/core/search/limits.js';
+import { weightedFusion } from '../../services/search/src/fusion/index.js';
 import { openDb } from '../../services/search/src/store/db.js';
 import { quoteIdent } from '../../services/search/src/store/identifiers.js';
 import { SearchStore } from '../../services/search/src/store/search-store.js';
@@ -83,9 +85,8 @@ const databaseUrl = values['database-url'] ?? process.env.TEST_DATABASE_URL ?? '
 const modelDir = values.model ?? join(ROOT_DIR, '.cache', 'models', 'e5-small');
 const DIMS = 384;
 const LIMIT = 10;
-/** SearchCore's hybrid depth for the first page: limit * 2 from each side. */
-const HYBRID_DEPTH = LIMIT * 2;
-const RRF_K = 60;
+/** SearchCore's hybrid depth: SEARCH_CANDIDATE_DEPTH (default 50) from each side. */
+const HYBRID_DEPTH = 50;
 const EF_SEARCHES = [40, 100, 200];
 const LOAD_BATCH = 500;
 const LOAD_CONCURRENCY = 2;
@@ -259,9 +260,15 @@ async function run(): Promise<void> {
     const semantic = (depth: number) => store.semantic({ tenantId: q.tenantId, vector, model: queryModel, filters: noFilters, depth, efSearch: undefined });
     const keyword = (depth: number) => store.keyword({ tenantId: q.tenantId, text, filters: noFilters, depth });
     if (mode === 'semantic') return (await semantic(LIMIT + 1)).slice(0, LIMIT).map((h) => h.id);
-    if (mode === 'keyword') return (await keyword(LIMIT + 1)).slice(0, LIMIT).map((h) => h.id);
+    // Keyword evidence below a share of the best keyword rank does not count (the service's relevance cut).
+    const strongEnough = (best: number, score: number) => score >= best * KEYWORD_RELATIVE_FLOOR;
+    if (mode === 'keyword') {
+      const kw = await keyword(LIMIT + 1);
+      return kw.filter((h) => strongEnough(kw[0].score, h.score)).slice(0, LIMIT).map((h) => h.id);
+    }
     const [sem, kw] = await Promise.all([semantic(HYBRID_DEPTH), keyword(HYBRID_DEPTH)]);
-    return reciprocalRankFusion(sem, kw, { k: RRF_K })
+    return weightedFusion(sem, kw, { semanticWeight: SEARCH_LIMITS.defaultSemanticWeight })
+      .filter((f) => f.semanticRank !== null || strongEnough(kw[0].score, f.keywordScore))
       .slice(0, LIMIT)
       .map((f) => f.id);
   };
@@ -432,7 +439,7 @@ async function run(): Promise<void> {
     `latency, ${QUERIES} queries per mode (tenant uniform over tenants, no locale/filter, limit ${LIMIT}); each query sent twice, the second measured:`,
   );
   console.log(`semantic/hybrid therefore hit the query-vector cache (asserted): search + SQL cost, no embedder call.`);
-  console.log(`direct = the same store calls from this process on its own pg pool (hybrid: both queries in parallel + RRF), interleaved.`);
+  console.log(`direct = the same store calls from this process on its own pg pool (hybrid: both queries in parallel + the default weighted fusion), interleaved.`);
   console.log(
     `${pad('mode', 9)}${lpad('direct p50', 12)}${lpad('p99', 11)}${lpad('gRPC p50', 12)}${lpad('p99', 11)}${lpad('ratio p50', 11)}${lpad('p99', 8)}` +
       `${lpad('in-svc p50', 12)}${lpad('same top10', 12)}${lpad('hits/q', 8)}`,

@@ -131,6 +131,11 @@ export const searchEnvSchema = z.object({
   SEARCH_RERANK_DEPTH: positiveInt(100),
   /** Minimum semantic score when a request sets none; see README "Relevance threshold". Unset: chosen by model profile. */
   SEARCH_MIN_SCORE: z.coerce.number().min(-1).max(1).optional(),
+  /**
+   * Semantic hits more than this below the best hit's cosine are dropped; see README "Relevance threshold".
+   * Smaller shows fewer, surer hits and risks losing a second relevant one; 2 turns it off. Unset: by model profile.
+   */
+  SEARCH_SCORE_MARGIN: z.coerce.number().min(0).max(2).optional(),
   /** How often the backfill looks for pending passages. */
   BACKFILL_INTERVAL_MS: positiveInt(2_000),
   /** Passages per backfill embedder call. */
@@ -198,7 +203,7 @@ export interface SearchConfig {
   vectors: { hnswM: number; hnswEfConstruction: number; hnswEfSearch: number };
   rotation: { autoCutover: boolean; pollMs: number };
   cache: { max: number; ttlMs: number };
-  ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number };
+  ranking: { rrfK: number; candidateDepth: number; rerankDepth: number; minScore?: number; scoreMargin?: number };
   backfill: { intervalMs: number; batch: number };
   passages: { maxWords: number; overlapWords: number; maxBytes: number };
   limits: { maxDocuments: number; maxContentBytes: number; maxRequestBytes: number };
@@ -264,7 +269,13 @@ export function loadSearchConfig(env: NodeJS.ProcessEnv = process.env): SearchCo
     vectors: { hnswM: e.HNSW_M, hnswEfConstruction: e.HNSW_EF_CONSTRUCTION, hnswEfSearch: e.HNSW_EF_SEARCH },
     rotation: { autoCutover: e.ROTATION_AUTO_CUTOVER, pollMs: e.SERVING_POLL_MS },
     cache: { max: e.QUERY_CACHE_MAX, ttlMs: e.QUERY_CACHE_TTL_MS },
-    ranking: { rrfK: e.RRF_K, candidateDepth: e.SEARCH_CANDIDATE_DEPTH, rerankDepth: e.SEARCH_RERANK_DEPTH, minScore: e.SEARCH_MIN_SCORE },
+    ranking: {
+      rrfK: e.RRF_K,
+      candidateDepth: e.SEARCH_CANDIDATE_DEPTH,
+      rerankDepth: e.SEARCH_RERANK_DEPTH,
+      minScore: e.SEARCH_MIN_SCORE,
+      scoreMargin: e.SEARCH_SCORE_MARGIN,
+    },
     backfill: { intervalMs: e.BACKFILL_INTERVAL_MS, batch: e.BACKFILL_BATCH },
     passages: { maxWords: e.PASSAGE_MAX_WORDS, overlapWords: e.PASSAGE_OVERLAP_WORDS, maxBytes: e.PASSAGE_MAX_BYTES },
     limits: { maxDocuments: e.UPSERT_MAX_DOCUMENTS, maxContentBytes: e.UPSERT_MAX_CONTENT_BYTES, maxRequestBytes: e.SEARCH_MAX_REQUEST_BYTES },

@@ -75,7 +75,8 @@ describe('every route', () => {
       expect(h.keyword_score).toBeCloseTo(viaGrpc.hits[i].keywordScore, 9);
     });
     expect(res.hits.every((h) => h.title !== 'Reset your password (globex)')).toBe(true);
-    expect(res.fusion_used).toBe(mode === 'SEARCH_MODE_HYBRID' ? 'FUSION_RRF' : 'FUSION_UNSPECIFIED');
+    // Hybrid's server default is weighted fusion (README, Hybrid).
+    expect(res.fusion_used).toBe(mode === 'SEARCH_MODE_HYBRID' ? 'FUSION_WEIGHTED' : 'FUSION_UNSPECIFIED');
   });
 
   it('takes weighted fusion and every filter', async () => {

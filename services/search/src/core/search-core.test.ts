@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSearchMetrics } from '../metrics.js';
-import { candidate, FakeEmbedder, FakeIndex, MapCache } from './search/fakes.js';
+import { candidate, FakeEmbedder, FakeIndex, MapCache, MODEL } from './search/fakes.js';
 import type { Reranker } from './search/rerank.js';
 import { SearchCore, type SearchSettings } from './search-core.js';
 
@@ -19,6 +19,31 @@ describe('SearchCore pipeline (fakes)', () => {
     expect(out.hits.map((h) => h.id)).toEqual(['good']);
     expect(out).toMatchObject({ modeUsed: 'semantic', degraded: false, nextPageToken: '' });
     expect(out.hits[0]).toMatchObject({ score: 0.85, semanticScore: 0.85, keywordScore: 0 });
+  });
+
+  it('semantic: hits far below the best one are cut, and an answer where nothing stands out says low confidence', async () => {
+    const flat = await core(new FakeIndex([candidate('a', 0.9), candidate('b', 0.899), candidate('far', 0.84)])).search({ tenantId: 't', query: 'q', mode: 'semantic' });
+    expect(flat.hits.map((h) => h.id)).toEqual(['a', 'b']);
+    expect(flat.lowConfidence).toBe(true);
+    const clear = await core(new FakeIndex([candidate('a', 0.9), candidate('b', 0.86)])).search({ tenantId: 't', query: 'q', mode: 'semantic' });
+    expect(clear.hits.map((h) => h.id)).toEqual(['a', 'b']);
+    expect(clear.lowConfidence).toBe(false);
+    // A deployment's own margin replaces the profile's.
+    const wide = new SearchCore({ index: new FakeIndex([candidate('a', 0.9), candidate('far', 0.84)]), embedder: new FakeEmbedder(), cache: new MapCache(), metrics: createSearchMetrics(), settings: { ...settings, scoreMargin: 0.1 } });
+    expect((await wide.search({ tenantId: 't', query: 'q', mode: 'semantic' })).hits.map((h) => h.id)).toEqual(['a', 'far']);
+  });
+
+  it('a fixture model (scores without meaning) gets no semantic rule and never says low confidence', async () => {
+    const fixture = new FakeEmbedder({ ...MODEL, fixture: true });
+    const out = await core(new FakeIndex([candidate('a', 0.3), candidate('b', 0.3), candidate('c', 0.1)]), fixture).search({ tenantId: 't', query: 'q', mode: 'semantic' });
+    expect(out.hits.map((h) => h.id)).toEqual(['a', 'b', 'c']);
+    expect(out.lowConfidence).toBe(false);
+  });
+
+  it('keyword: matches far below the best one are cut, and keyword answers never say low confidence', async () => {
+    const out = await core(new FakeIndex([], [candidate('k1', 0.6), candidate('k2', 0.2), candidate('k3', 0.1)])).search({ tenantId: 't', query: 'q', mode: 'keyword' });
+    expect(out.hits.map((h) => h.id)).toEqual(['k1', 'k2']);
+    expect(out.lowConfidence).toBe(false);
   });
 
   it('hybrid pages are slices of one fused ranking, and the last page has no token', async () => {

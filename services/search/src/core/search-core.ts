@@ -1,11 +1,11 @@
 import { logger } from '../../../../shared/logger.js';
 import type { SearchMetrics } from '../metrics.js';
-import { defaultMinScore } from './min-score.js';
+import { relevanceDefaults } from './min-score.js';
 import { fuse } from './search/fuse.js';
 import { page, retrievalWindow } from './search/page.js';
 import type { Candidate, QueryEmbedder, QueryVectorCache, SearchIndex } from './search/ports.js';
 import { parseSearchQuery, type FusionMethod, type Mode, type SearchRequestInput } from './search/query.js';
-import { relevanceCut, relevancePolicyFor } from './search/relevance-cut.js';
+import { isLowConfidence, relevanceCut, relevancePolicyFor } from './search/relevance-cut.js';
 import { rerankAll, type Reranker } from './search/rerank.js';
 import { retrieve } from './search/retrieve.js';
 
@@ -32,6 +32,12 @@ export interface SearchResult {
   fusionUsed: FusionMethod | undefined;
   degraded: boolean;
   degradedReason: string;
+  /**
+   * No hit stands out (the best semantic candidate barely leads the next, or
+   * nothing passed the cut): likely no answer in the corpus. Hits are still
+   * returned; show them as "closest matches", not as the answer.
+   */
+  lowConfidence: boolean;
   cacheHit: boolean;
   tookMs: number;
   nextPageToken: string;
@@ -46,6 +52,8 @@ export interface SearchSettings {
   rerankDepth: number;
   /** SEARCH_MIN_SCORE: the deployment's semantic floor; unset = by model profile. */
   minScore?: number;
+  /** SEARCH_SCORE_MARGIN: the deployment's margin below the best semantic hit; unset = by model profile. */
+  scoreMargin?: number;
 }
 
 export interface SearchCoreDeps {
@@ -81,14 +89,16 @@ export class SearchCore {
     });
     if (retrieved.degradedCause) metrics.degraded.inc({ reason: retrieved.degradedCause });
     const { ranked: fused, fusionUsed } = fuse(query, retrieved, settings);
-    const kept = relevanceCut(fused, relevancePolicyFor(query, retrieved, (model) => defaultMinScore(model, settings.minScore)));
+    const policy = relevancePolicyFor(query, retrieved, (model) => relevanceDefaults(model, { minScore: settings.minScore, margin: settings.scoreMargin }));
+    const kept = relevanceCut(fused, policy);
+    const lowConfidence = isLowConfidence(retrieved.semantic, kept, policy);
     const { ranked, notes } = await rerankAll(query, kept, rerankers, { model: retrieved.model ?? this.d.embedder.currentModel });
     const { hits, nextPageToken } = page(query, ranked, window);
 
     const tookMs = performance.now() - started;
     metrics.searchSeconds.observe({ mode: retrieved.modeUsed }, tookMs / 1000);
     logger.debug(
-      { tenantId: query.tenantId, mode: query.mode, modeUsed: retrieved.modeUsed, depth: window.depth, hits: hits.length, queryChars: query.text.length, cacheHit: retrieved.cacheHit, ms: Math.round(tookMs) },
+      { tenantId: query.tenantId, mode: query.mode, modeUsed: retrieved.modeUsed, depth: window.depth, hits: hits.length, lowConfidence, queryChars: query.text.length, cacheHit: retrieved.cacheHit, ms: Math.round(tookMs) },
       'search',
     );
     return {
@@ -99,6 +109,7 @@ export class SearchCore {
       fusionUsed,
       degraded: retrieved.degradedReason !== '',
       degradedReason: retrieved.degradedReason,
+      lowConfidence,
       cacheHit: retrieved.cacheHit,
       tookMs,
       nextPageToken,

@@ -48,6 +48,8 @@ const MODE_OUT: Record<Mode, SearchMode> = {
   keyword: SearchMode.SEARCH_MODE_KEYWORD,
 };
 const FUSION_OUT: Record<FusionMethod, Fusion> = { rrf: Fusion.FUSION_RRF, weighted: Fusion.FUSION_WEIGHTED };
+/** FUSION_UNSPECIFIED (and values this build does not know) leave the choice to the server's default. */
+const FUSION_IN: Partial<Record<Fusion, FusionMethod>> = { [Fusion.FUSION_RRF]: 'rrf', [Fusion.FUSION_WEIGHTED]: 'weighted' };
 
 const KIND_IN: Partial<Record<InteractionKind, SignalKind>> = {
   [InteractionKind.INTERACTION_KIND_RATING]: 'rating',
@@ -116,7 +118,7 @@ export function searchHandlers({ search, documents, interactions, models }: Sear
         minScore: req.minScore,
         filters: req.filters,
         efSearch: req.efSearch,
-        fusion: req.fusion === Fusion.FUSION_WEIGHTED ? 'weighted' : 'rrf',
+        fusion: FUSION_IN[req.fusion],
         semanticWeight: req.semanticWeight,
         userId: req.userId,
         personalizationWeight: req.personalizationWeight,
@@ -132,6 +134,7 @@ export function searchHandlers({ search, documents, interactions, models }: Sear
         fusionUsed: out.fusionUsed ? FUSION_OUT[out.fusionUsed] : Fusion.FUSION_UNSPECIFIED,
         tookMs: out.tookMs,
         nextPageToken: out.nextPageToken,
+        lowConfidence: out.lowConfidence,
       };
     }),
     stats: unary<StatsRequest, StatsResponse>(async (req) => {

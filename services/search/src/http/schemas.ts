@@ -88,8 +88,10 @@ export const searchRequestSchema = z
     min_score: z.number().optional().describe('Drop hits scoring below this (-1..1). Left out: the model-aware default for semantic scores.'),
     filters: filtersSchema.optional(),
     ef_search: uint32().optional().describe('HNSW candidate list size for this query, 1..1000 (0: the server default).'),
-    fusion: fusion().optional().describe('FUSION_RRF (the default; UNSPECIFIED means it) or FUSION_WEIGHTED.'),
-    semantic_weight: z.number().optional().describe('Weight of the semantic side for FUSION_WEIGHTED, 0..1 (left out: 0.5).'),
+    fusion: fusion().optional().describe('FUSION_RRF or FUSION_WEIGHTED; UNSPECIFIED or left out: the server default (weighted, see README).'),
+    semantic_weight: z.number().optional().describe('Weight of the semantic side for FUSION_WEIGHTED, 0..1 (left out: the server default).'),
+    user_id: z.string().optional().describe("Personalize for this user: candidates are reranked by the user's taste (left out: no personalization)."),
+    personalization_weight: z.number().optional().describe('0 keeps the plain ranking, 1 orders the candidates by taste alone (left out: 0.5). Needs user_id.'),
   })
   .meta({
     description: 'proto SearchRequest without tenant_id, which the path carries.',
@@ -160,6 +162,7 @@ export const hitSchema = z
     locale: z.string(),
     source_type: z.string(),
     passage_index: count(),
+    personal_score: z.number().optional().describe("Cosine similarity to the user's taste (present when personalized)."),
   })
   .describe('One document found (proto Hit).');
 responseSchemas.add(hitSchema, { id: 'Hit' });
@@ -174,6 +177,9 @@ export const searchResponseSchema = z
     fusion_used: fusion().describe('FUSION_UNSPECIFIED when nothing was fused (semantic or keyword mode).'),
     took_ms: z.number(),
     next_page_token: z.string().describe('Empty on the last page.'),
+    personalized: z.boolean().describe("The ranking used the user's taste."),
+    notes: z.array(z.string()).describe('What the reranking stages did, e.g. that the user has no history yet.'),
+    low_confidence: z.boolean().describe('No hit stands out (see README "Relevance threshold"): present them as closest matches, not as the answer.'),
   })
   .describe('proto SearchResponse.');
 responseSchemas.add(searchResponseSchema, { id: 'SearchResponse' });

@@ -31,7 +31,8 @@ const MODE_IN = {
   SEARCH_MODE_KEYWORD: 'keyword',
 } as const satisfies Record<SearchModeName, Mode>;
 const MODE_OUT = { hybrid: 'SEARCH_MODE_HYBRID', semantic: 'SEARCH_MODE_SEMANTIC', keyword: 'SEARCH_MODE_KEYWORD' } as const satisfies Record<Mode, SearchModeName>;
-const FUSION_IN = { FUSION_UNSPECIFIED: 'rrf', FUSION_RRF: 'rrf', FUSION_WEIGHTED: 'weighted' } as const satisfies Record<FusionName, FusionMethod>;
+// Unspecified: the server's default fusion (the core decides, as for gRPC).
+const FUSION_IN = { FUSION_UNSPECIFIED: undefined, FUSION_RRF: 'rrf', FUSION_WEIGHTED: 'weighted' } as const satisfies Record<FusionName, FusionMethod | undefined>;
 const FUSION_OUT = { rrf: 'FUSION_RRF', weighted: 'FUSION_WEIGHTED' } as const satisfies Record<FusionMethod, FusionName>;
 
 const r = route<SearchApiDeps>();
@@ -70,6 +71,8 @@ export const searchRoutes: readonly Route<SearchApiDeps>[] = [
         efSearch: body.ef_search ?? 0,
         fusion: FUSION_IN[body.fusion ?? 'FUSION_UNSPECIFIED'],
         semanticWeight: body.semantic_weight,
+        userId: body.user_id ?? '',
+        personalizationWeight: body.personalization_weight,
       });
       return {
         hits: out.hits.map((h) => ({
@@ -83,6 +86,7 @@ export const searchRoutes: readonly Route<SearchApiDeps>[] = [
           locale: h.locale,
           source_type: h.sourceType,
           passage_index: h.passageIndex,
+          ...(h.personalScore === undefined ? {} : { personal_score: h.personalScore }),
         })),
         mode_used: MODE_OUT[out.modeUsed],
         degraded: out.degraded,
@@ -91,6 +95,9 @@ export const searchRoutes: readonly Route<SearchApiDeps>[] = [
         fusion_used: out.fusionUsed ? FUSION_OUT[out.fusionUsed] : ('FUSION_UNSPECIFIED' as const),
         took_ms: out.tookMs,
         next_page_token: out.nextPageToken,
+        personalized: out.personalized,
+        notes: out.notes,
+        low_confidence: out.lowConfidence,
       };
     },
   }),

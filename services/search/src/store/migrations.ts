@@ -4,6 +4,7 @@ import type { Db, Queryable } from './db.js';
 import { sqlState } from './db-errors.js';
 import { quoteIdent } from './identifiers.js';
 import { modelTableStatements, vectorTable } from './model-tables.js';
+import { CJK_REGEX_SQL, keywordTextFunctionSql, passageTsvectorSql } from './text-index.js';
 
 const log = logger.child({ component: 'search-migrations' });
 
@@ -188,6 +189,22 @@ const MIGRATIONS: readonly Migration[] = [
         await tx.query(`ALTER TABLE ${s}.passages DROP COLUMN ${column}`);
       }
     },
+  },
+  {
+    version: 4,
+    name: 'keyword_text_cjk_bigrams',
+    // Keyword terms now go through keyword_text (text-index.ts): NFKC, CJK runs as bigrams. Only rows
+    // whose title or passage that changes are re-derived (CJK, or not NFKC-normal); a Latin-only
+    // tenant's rows are left untouched, so its GIN and HNSW entries are not rewritten.
+    statements: ({ s }) => [
+      keywordTextFunctionSql(s),
+      `UPDATE ${s}.passages p
+          SET tsv = ${passageTsvectorSql(s, 'p.ts_config', 'd.title', 'p.content')}
+         FROM ${s}.documents d
+        WHERE d.tenant_id = p.tenant_id AND d.id = p.doc_id
+          AND (d.title ~ '${CJK_REGEX_SQL}' OR p.content ~ '${CJK_REGEX_SQL}'
+               OR d.title IS NOT NFKC NORMALIZED OR p.content IS NOT NFKC NORMALIZED)`,
+    ],
   },
 ];
 

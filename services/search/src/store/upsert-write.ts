@@ -3,6 +3,7 @@ import type { Queryable } from './db.js';
 import { docKey, type NormalizedDocument } from './document-input.js';
 import { vectorTable } from './model-tables.js';
 import type { StoreContext } from './store-context.js';
+import { passageTsvectorSql } from './text-index.js';
 
 /** Rows per multi-row statement; bounds the size of one bind message. */
 const DOCUMENT_ROWS_PER_STATEMENT = 200;
@@ -67,19 +68,20 @@ export interface PassageRow {
 }
 
 /**
- * Inserts passages with their keyword index: the document title (weight A)
- * and the chunk (weight B), both in the document's text search configuration
- * (bound as a parameter and cast to regconfig). The title is read from the
- * document row written earlier in the same transaction. Vectors live in the
- * per-model tables (insertVectors); a replaced passage's vectors and jobs go
- * with it (ON DELETE CASCADE), since they describe its old content.
+ * Inserts passages with their keyword index (text-index.ts: the document
+ * title as weight A and the chunk as weight B, both in the document's text
+ * search configuration, bound as a parameter and cast to regconfig). The
+ * title is read from the document row written earlier in the same
+ * transaction. Vectors live in the per-model tables (insertVectors); a
+ * replaced passage's vectors and jobs go with it (ON DELETE CASCADE), since
+ * they describe its old content.
  */
 export async function insertPassages(ctx: StoreContext, tx: Queryable, rows: readonly PassageRow[]): Promise<void> {
   for (const batch of batches(rows, PASSAGE_ROWS_PER_STATEMENT)) {
     await tx.query(
       `INSERT INTO ${ctx.s}.passages AS p (tenant_id, doc_id, idx, content, char_start, char_end, ts_config, tsv)
        SELECT r.tenant_id, r.doc_id, r.idx, r.content, r.char_start, r.char_end, r.cfg::regconfig,
-              setweight(to_tsvector(r.cfg::regconfig, d.title), 'A') || setweight(to_tsvector(r.cfg::regconfig, r.content), 'B')
+              ${passageTsvectorSql(ctx.s, 'r.cfg::regconfig', 'd.title', 'r.content')}
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[])
               AS r(tenant_id, doc_id, idx, content, char_start, char_end, cfg)
          JOIN ${ctx.s}.documents d ON d.tenant_id = r.tenant_id AND d.id = r.doc_id`,

@@ -1,4 +1,5 @@
 import { reciprocalRankFusion, weightedFusion } from '../../fusion/index.js';
+import { SEARCH_LIMITS } from './limits.js';
 import type { Candidate } from './ports.js';
 import type { FusionMethod, SearchQuery } from './query.js';
 import type { RankedHit } from './ranked.js';
@@ -11,14 +12,15 @@ export interface FusionSettings {
 
 /**
  * Stage 2: one ranked list. A single side keeps its own order and score;
- * both sides are fused by the request's method (RRF by default).
+ * both sides are fused by the request's method (by default weighted, at
+ * SEARCH_LIMITS.defaultSemanticWeight).
  */
 export function fuse(query: SearchQuery, retrieved: Retrieved, settings: FusionSettings): { ranked: RankedHit[]; fusionUsed: FusionMethod | undefined } {
   const { semantic, keyword } = retrieved;
   if (semantic && keyword) {
     const fused =
       query.fusion.method === 'weighted'
-        ? weightedFusion<Candidate>(semantic, keyword, { semanticWeight: query.fusion.semanticWeight })
+        ? weightedFusion<Candidate>(semantic, keyword, { semanticWeight: query.fusion.semanticWeight ?? SEARCH_LIMITS.defaultSemanticWeight })
         : reciprocalRankFusion<Candidate>(semantic, keyword, { k: settings.rrfK });
     return {
       fusionUsed: query.fusion.method,

@@ -18,7 +18,7 @@ describe('parseSearchQuery', () => {
       limit: SEARCH_LIMITS.defaultLimit,
       minScore: undefined,
       efSearch: undefined,
-      fusion: { method: 'rrf', semanticWeight: undefined },
+      fusion: { method: 'weighted', semanticWeight: undefined },
       filters: { locale: '', sourceTypes: [], metadata: null },
     });
     expect(Object.isFrozen(q)).toBe(true);

@@ -89,7 +89,7 @@ export function parseSearchQuery(input: SearchRequestInput): SearchQuery {
     throw invalidArgument('semantic_weight must be between 0 and 1', 'bad_semantic_weight');
   }
   const mode = input.mode ?? 'hybrid';
-  const fusion = { method: input.fusion ?? 'rrf', semanticWeight } as const;
+  const fusion = { method: input.fusion ?? SEARCH_LIMITS.defaultFusion, semanticWeight } as const;
   const filters = parseFilters(input.locale, input.filters);
   const personalization = parsePersonalization(input.userId, input.personalizationWeight);
 

@@ -4,7 +4,7 @@ import { fuse } from './fuse.js';
 import { page, retrievalWindow } from './page.js';
 import { parseSearchQuery, type SearchRequestInput } from './query.js';
 import type { RankedHit } from './ranked.js';
-import { relevanceCut, relevancePolicyFor } from './relevance-cut.js';
+import { isLowConfidence, relevanceCut, relevancePolicyFor, type RelevancePolicy } from './relevance-cut.js';
 import { retrieve, type Retrieved } from './retrieve.js';
 
 const query = (extra: Partial<SearchRequestInput> = {}) => parseSearchQuery({ tenantId: 't', query: 'q', ...extra });
@@ -79,36 +79,75 @@ describe('fuse', () => {
     ]);
   });
 
-  it('fuses both sides by RRF by default, by weights when asked', () => {
-    const rrf = fuse(query(), retrieved(['a', 'b'], ['b', 'c']), { rrfK: 60 });
+  it('fuses both sides by weights by default (leaning on the semantic side), by RRF when asked', () => {
+    const byDefault = fuse(query(), retrieved(['a', 'b', 'c'], ['c', 'd']), { rrfK: 60 });
+    expect(byDefault.fusionUsed).toBe('weighted');
+    // 0.9 · semantic: a keyword match lifts a close semantic candidate, not the keyword list's own top.
+    expect(byDefault.ranked.map((h) => h.candidate.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(byDefault.ranked.find((h) => h.candidate.id === 'd')).toMatchObject({ semanticScore: undefined, keywordScore: 0.4 });
+    const rrf = fuse(query({ fusion: 'rrf' }), retrieved(['a', 'b'], ['b', 'c']), { rrfK: 60 });
     expect(rrf.fusionUsed).toBe('rrf');
     expect(rrf.ranked[0]).toMatchObject({ candidate: { id: 'b' }, semanticScore: 0.8, keywordScore: 0.5 });
     expect(rrf.ranked.find((h) => h.candidate.id === 'c')).toMatchObject({ semanticScore: undefined, keywordScore: 0.4 });
-    const weighted = fuse(query({ fusion: 'weighted', semanticWeight: 1 }), retrieved(['a', 'b'], ['b', 'c']), { rrfK: 60 });
-    expect(weighted.fusionUsed).toBe('weighted');
-    expect(weighted.ranked[0].candidate.id).toBe('a');
+    const keywordOnly = fuse(query({ fusion: 'weighted', semanticWeight: 0 }), retrieved(['a', 'b'], ['b', 'c']), { rrfK: 60 });
+    expect(keywordOnly.ranked[0].candidate.id).toBe('b');
   });
 });
 
 describe('relevance cut', () => {
+  const none: RelevancePolicy = { semanticFloor: null, keywordFloor: null, semanticMargin: null, keywordRatio: null, lowConfidenceGap: null };
+  const ids = (hits: RankedHit[]) => hits.map((h) => h.candidate.id);
+
   it('drops semantic-only hits under the floor, keeps anything a keyword match vouches for', () => {
-    const kept = relevanceCut(ranked(['a', 0.9, undefined], ['b', 0.7, 0.2], ['c', 0.7, undefined], ['d', undefined, 0.1]), { semanticFloor: 0.8, keywordFloor: null });
-    expect(kept.map((h) => h.candidate.id)).toEqual(['a', 'b', 'd']);
+    const kept = relevanceCut(ranked(['a', 0.9, undefined], ['b', 0.7, 0.2], ['c', 0.7, undefined], ['d', undefined, 0.1]), { ...none, semanticFloor: 0.8 });
+    expect(ids(kept)).toEqual(['a', 'b', 'd']);
   });
 
   it('applies a keyword floor only when one is set', () => {
     const list = ranked(['a', undefined, 0.6], ['b', undefined, 0.2]);
-    expect(relevanceCut(list, { semanticFloor: null, keywordFloor: 0.5 }).map((h) => h.candidate.id)).toEqual(['a']);
-    expect(relevanceCut(list, { semanticFloor: null, keywordFloor: null })).toHaveLength(2);
+    expect(ids(relevanceCut(list, { ...none, keywordFloor: 0.5 }))).toEqual(['a']);
+    expect(relevanceCut(list, none)).toHaveLength(2);
   });
 
-  it('chooses the floor: the caller\'s, else the model default; a degraded answer gets none', () => {
+  it('drops semantic evidence more than the margin below the best cosine, whatever its absolute score', () => {
+    const list = ranked(['a', 0.91, undefined], ['b', 0.87, undefined], ['c', 0.859, undefined], ['d', 0.84, 0.3]);
+    expect(ids(relevanceCut(list, { ...none, semanticFloor: 0.78, semanticMargin: 0.05 }))).toEqual(['a', 'b', 'd']);
+    // The best hit always passes the margin: only the absolute floor empties a list.
+    expect(ids(relevanceCut(ranked(['x', 0.6, undefined]), { ...none, semanticMargin: 0.05 }))).toEqual(['x']);
+    expect(relevanceCut(ranked(['x', 0.6, undefined]), { ...none, semanticFloor: 0.78, semanticMargin: 0.05 })).toEqual([]);
+  });
+
+  it('drops keyword evidence under the given share of the best keyword rank', () => {
+    const list = ranked(['a', undefined, 0.6], ['b', undefined, 0.31], ['c', undefined, 0.29], ['d', 0.9, 0.01]);
+    expect(ids(relevanceCut(list, { ...none, keywordRatio: 0.5 }))).toEqual(['a', 'b', 'd']);
+  });
+
+  it('chooses the rules: the model\'s defaults, or exactly the caller\'s min_score; no semantic rule when degraded', () => {
     const base = { semantic: [], keyword: [], degradedReason: '', degradedCause: undefined, cacheHit: false, model: MODEL };
-    const byModel = () => 0.78;
-    expect(relevancePolicyFor(query(), { ...base, modeUsed: 'hybrid' }, byModel)).toEqual({ semanticFloor: 0.78, keywordFloor: null });
-    expect(relevancePolicyFor(query({ minScore: 0.5 }), { ...base, modeUsed: 'semantic' }, byModel)).toEqual({ semanticFloor: 0.5, keywordFloor: null });
-    expect(relevancePolicyFor(query({ minScore: 0.5, mode: 'semantic' }), { ...base, modeUsed: 'keyword' }, byModel)).toEqual({ semanticFloor: null, keywordFloor: null });
-    expect(relevancePolicyFor(query({ minScore: 0.3, mode: 'keyword' }), { ...base, modeUsed: 'keyword' }, byModel)).toEqual({ semanticFloor: null, keywordFloor: 0.3 });
+    const byModel = () => ({ floor: 0.78, margin: 0.05, lowConfidenceGap: 0.003, keywordRatio: 0.5 });
+    expect(relevancePolicyFor(query(), { ...base, modeUsed: 'hybrid' }, byModel)).toEqual({
+      semanticFloor: 0.78,
+      keywordFloor: null,
+      semanticMargin: 0.05,
+      keywordRatio: 0.5,
+      lowConfidenceGap: 0.003,
+    });
+    expect(relevancePolicyFor(query({ minScore: 0.5 }), { ...base, modeUsed: 'semantic' }, byModel)).toEqual({ ...none, semanticFloor: 0.5, lowConfidenceGap: 0.003 });
+    expect(relevancePolicyFor(query({ minScore: 0.5, mode: 'semantic' }), { ...base, modeUsed: 'keyword' }, byModel)).toEqual({ ...none, keywordRatio: 0.5 });
+    expect(relevancePolicyFor(query({ mode: 'keyword' }), { ...base, modeUsed: 'keyword' }, byModel)).toEqual({ ...none, keywordRatio: 0.5 });
+    expect(relevancePolicyFor(query({ minScore: 0.3, mode: 'keyword' }), { ...base, modeUsed: 'keyword' }, byModel)).toEqual({ ...none, keywordFloor: 0.3 });
+  });
+
+  it('says low confidence when the best semantic candidate barely leads the next, or nothing passed', () => {
+    const policy = { ...none, lowConfidenceGap: 0.003 };
+    const kept = ranked(['a', 0.9, undefined]);
+    expect(isLowConfidence([candidate('a', 0.9), candidate('b', 0.898)], kept, policy)).toBe(true);
+    expect(isLowConfidence([candidate('a', 0.9), candidate('b', 0.896)], kept, policy)).toBe(false);
+    expect(isLowConfidence([candidate('a', 0.9)], kept, policy)).toBe(false);
+    expect(isLowConfidence([candidate('a', 0.9), candidate('b', 0.8)], [], policy)).toBe(true);
+    // No gap for the model, or no semantic side (keyword answers): never said.
+    expect(isLowConfidence([candidate('a', 0.9), candidate('b', 0.9)], kept, none)).toBe(false);
+    expect(isLowConfidence(undefined, kept, policy)).toBe(false);
   });
 });
 

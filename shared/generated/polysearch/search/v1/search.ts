@@ -71,7 +71,7 @@ export function searchModeToJSON(object: SearchMode): string {
 }
 
 export enum Fusion {
-  /** FUSION_UNSPECIFIED - Treated as RRF. */
+  /** FUSION_UNSPECIFIED - The server's default: weighted, semantic_weight 0.9 (README, "How search behaves"). */
   FUSION_UNSPECIFIED = 0,
   /** FUSION_RRF - Reciprocal rank fusion: sum of 1/(k + rank) over both lists. */
   FUSION_RRF = 1,
@@ -268,8 +268,11 @@ export interface SearchRequest {
   /** next_page_token of a previous response with the same request. */
   pageToken: string;
   /**
-   * Hits scoring below this are dropped. Unset: the model-aware default for
-   * semantic scores (see README), no threshold for keyword scores.
+   * Hits scoring below this are dropped, and nothing else is: it replaces the
+   * default relevance rules (README "Relevance threshold": an absolute floor
+   * and a margin below the best hit for semantic scores, a share of the best
+   * keyword rank for keyword scores). A cosine for semantic and hybrid
+   * requests, the 0..1 keyword rank for keyword requests.
    */
   minScore?: number | undefined;
   filters:
@@ -278,7 +281,7 @@ export interface SearchRequest {
   /** HNSW candidate list size for this query (0: server default). */
   efSearch: number;
   fusion: Fusion;
-  /** Weight of the semantic side for FUSION_WEIGHTED, 0..1 (unset: 0.5). */
+  /** Weight of the semantic side for FUSION_WEIGHTED, 0..1 (unset: 0.9). */
   semanticWeight?:
     | number
     | undefined;
@@ -303,7 +306,10 @@ export interface Hit {
   score: number;
   /** Cosine similarity of the best passage (0 when not matched semantically). */
   semanticScore: number;
-  /** ts_rank_cd of the best passage (0 when not matched by keyword). */
+  /**
+   * Keyword rank of the best passage, 0..1: the BM25 share of the query it
+   * matches, weighted by rarity (0 when not matched by keyword).
+   */
   keywordScore: number;
   metadata: { [key: string]: string };
   locale: string;
@@ -340,6 +346,14 @@ export interface SearchResponse {
    * history yet; plain ranking".
    */
   notes: string[];
+  /**
+   * No hit stands out: the best semantic candidate barely leads the next (or
+   * nothing passed the relevance cut), which is how questions without an
+   * answer in the corpus look. Hits are still returned; present them as
+   * closest matches rather than as the answer. Always false for keyword
+   * answers. See README "Relevance threshold".
+   */
+  lowConfidence: boolean;
 }
 
 export interface StatsRequest {
@@ -2508,6 +2522,7 @@ function createBaseSearchResponse(): SearchResponse {
     nextPageToken: "",
     personalized: false,
     notes: [],
+    lowConfidence: false,
   };
 }
 
@@ -2542,6 +2557,9 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     }
     for (const v of message.notes) {
       writer.uint32(82).string(v!);
+    }
+    if (message.lowConfidence !== false) {
+      writer.uint32(88).bool(message.lowConfidence);
     }
     return writer;
   },
@@ -2639,6 +2657,14 @@ export const SearchResponse: MessageFns<SearchResponse> = {
             message.notes.push(reader.string());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.lowConfidence = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2689,6 +2715,11 @@ export const SearchResponse: MessageFns<SearchResponse> = {
       notes: globalThis.Array.isArray(object?.notes)
         ? object.notes.map((e: any) => globalThis.String(e))
         : [],
+      lowConfidence: isSet(object.lowConfidence)
+        ? globalThis.Boolean(object.lowConfidence)
+        : isSet(object.low_confidence)
+        ? globalThis.Boolean(object.low_confidence)
+        : false,
     };
   },
 
@@ -2724,6 +2755,9 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     if (message.notes?.length) {
       obj.notes = message.notes;
     }
+    if (message.lowConfidence !== false) {
+      obj.lowConfidence = message.lowConfidence;
+    }
     return obj;
   },
 
@@ -2742,6 +2776,7 @@ export const SearchResponse: MessageFns<SearchResponse> = {
     message.nextPageToken = object.nextPageToken ?? "";
     message.personalized = object.personalized ?? false;
     message.notes = object.notes?.map((e) => e) || [];
+    message.lowConfidence = object.lowConfidence ?? false;
     return message;
   },
 };
