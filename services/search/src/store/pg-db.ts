@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { unavailable } from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/logger.js';
-import type { Db, OpenDbOptions, QueryResult, Queryable } from './db.js';
+import type { Db, OpenDbOptions, QueryResult, Queryable } from './db-types.js';
 import { DbErrorCause, toPolysearchError } from './db-errors.js';
 
 const log = logger.child({ component: 'search-db', backend: 'postgres' });

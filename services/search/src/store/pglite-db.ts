@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
-import type { Db, QueryResult, Queryable } from './db.js';
+import type { Db, QueryResult, Queryable } from './db-types.js';
 import { toPolysearchError } from './db-errors.js';
 
 /**
