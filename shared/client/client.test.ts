@@ -84,8 +84,9 @@ describe('deadlines', () => {
     await search.search({ tenantId: 'acme', query: 'q' }, { deadlineMs: 2_000 });
     const deadlines = fake.calls('search').map((c) => c.deadline!);
     expect(deadlines).toHaveLength(3);
-    // The third attempt starts 600 ms in, and still carries the original deadline.
-    for (const d of deadlines) expect(Math.abs(d - (started + 2_000))).toBeLessThan(100);
+    // The third attempt starts 600 ms in, and still carries the original deadline (a fresh one would
+    // be ≥ 600 ms later; the margin absorbs scheduling delay on a busy machine).
+    for (const d of deadlines) expect(Math.abs(d - (started + 2_000))).toBeLessThan(300);
   });
 
   it('a hanging server: DEADLINE_EXCEEDED at the deadline, not retried', async () => {
