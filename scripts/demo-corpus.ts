@@ -1,4 +1,4 @@
-import type { DocumentPartial } from '../test/support/search-client.js';
+import type { DocumentInput as DocumentPartial } from '../shared/client/index.js';
 
 /**
  * A small multilingual corpus: an online shop's help centre (six topics) and

@@ -17,8 +17,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REAL_MODEL_PROFILE, realModelDir, ROOT_DIR } from '../shared/paths.js';
-import type { SearchResponse } from '../shared/generated/polysearch/search/v1/search.js';
-import { searchClient, SearchMode } from '../test/support/search-client.js';
+import { PolysearchSearchClient } from '../shared/client/index.js';
+import { SearchMode, type SearchResponse } from '../shared/generated/polysearch/search/v1/search.js';
 import { httpStatus, startServiceProcess, waitFor, type ServiceProcess } from '../test/support/service-process.js';
 import { DEMO_TENANT, demoCorpus, MEANING_CHECKS } from './demo-corpus.js';
 import { CATALOG, downloadEntry } from './download-model.js';
@@ -180,7 +180,8 @@ async function main(): Promise<void> {
       'search listening',
     );
     say(`embedder on 127.0.0.1:${embedder.listening.grpcPort} (probes :${embedderHttp}), search on 127.0.0.1:${search.listening.grpcPort} (probes :${search.listening.httpPort})`);
-    const client = searchClient(search.listening.grpcPort as number);
+    // The typed client internal callers use (shared/client): deadlines, retries on UNAVAILABLE/RESOURCE_EXHAUSTED.
+    const client = new PolysearchSearchClient({ address: `127.0.0.1:${search.listening.grpcPort as number}`, defaultDeadlineMs: 30_000 });
 
     const up = await client.upsert(demoCorpus);
     say(`Upserted ${demoCorpus.length} documents in en, de, fr, it, es: ${up.inserted} inserted, ${up.pending} pending`);

@@ -13,7 +13,7 @@ export { PolysearchSearchClient, type DocumentInput, type SearchInput } from './
 export { PolysearchEmbedderClient, type Role } from './embedder-client.js';
 export { DEFAULT_DEADLINE_MS, type CallOptions, type ClientOptions } from './channel.js';
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryable, isServiceError, retryAfterMs, type RetryPolicy } from './retry.js';
-export { SearchMode, Fusion } from '../generated/polysearch/search/v1/search.js';
+export { SearchMode, Fusion, InteractionKind } from '../generated/polysearch/search/v1/search.js';
 export type { Document, Hit, SearchResponse, StatsResponse, UpsertResponse, GetResponse, DeleteResponse } from '../generated/polysearch/search/v1/search.js';
 export { InputType } from '../generated/polysearch/embedder/v1/embedder.js';
 export type { EmbedResponse, InfoResponse, ModelFingerprint } from '../generated/polysearch/embedder/v1/embedder.js';

@@ -100,6 +100,27 @@ afterAll(async () => {
 });
 
 describe('model rotation without losing semantic search', () => {
+  it('starts against an embedder of another width (96, e5-instruct) with no EMBEDDING_DIMENSIONS, and semantic search works', async () => {
+    const wide = await startSearchProcess(next.listening.grpcPort as number);
+    const client = searchClient(wide.grpcPort);
+    try {
+      const distinct = [
+        ['p', 'Printer toner', 'printer toner paper tray jammed printer'],
+        ['h', 'Holiday leave', 'holiday leave vacation days request holiday'],
+        ['i', 'Invoice email', 'invoice email billing monthly invoice payment'],
+      ].map(([id, title, content]) => ({ tenantId: TENANT, id, locale: 'en', title, content }));
+      await client.upsert(distinct);
+      await waitFor(async () => (await client.stats(TENANT)).pendingPassages === 0, 30_000);
+      expect((await client.stats(TENANT)).models).toEqual([expect.objectContaining({ role: 'current', dimensions: 96, profile: 'e5-instruct', coverage: 1 })]);
+      const res = await client.search({ tenantId: TENANT, query: 'holiday leave vacation days', mode: SearchMode.SEARCH_MODE_SEMANTIC, limit: 3 });
+      expect(res).toMatchObject({ degraded: false, modeUsed: SearchMode.SEARCH_MODE_SEMANTIC });
+      expect(res.hits[0].id).toBe('h');
+    } finally {
+      client.close();
+      await wide.stop();
+    }
+  }, 120_000);
+
   it('learns each model\'s width from the embedder (no EMBEDDING_DIMENSIONS), rotates 64 → 96 wide and e5 → e5-instruct, survives a restart, cuts over and rolls back', async () => {
     // 1. One model: search learns its width (64) from the fingerprint.
     search = await startSearch();
