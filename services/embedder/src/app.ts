@@ -53,6 +53,7 @@ export async function startEmbedder(config: EmbedderConfig, options: StartOption
     onnxPath: model.onnxPath,
     intraOpThreads: config.intraOpThreads,
     allowSpinning: config.ortSpinning,
+    numHeads: model.numHeads,
     watchdogMs: config.watchdogMs,
     warmup: padBatch([tokenizer.encode(profile.format('query', 'warm-up')).ids], tokenizer.padId),
     workerUrl: options.workerUrl,

@@ -38,12 +38,32 @@ export const embedderEnvSchema = z.object({
   EMBEDDER_BATCH_TOKEN_BUDGET: positiveInt(8_192),
   /** One inference running longer than this trips the watchdog: readiness off, worker replaced. Must exceed the slowest legitimate batch. */
   EMBEDDER_WATCHDOG_MS: positiveInt(30_000),
-  /** ONNX Runtime intra-op threads. Default: all cores, since only one inference runs at a time. */
+  /**
+   * ONNX Runtime intra-op threads. Default: all cores, since only one
+   * inference runs at a time (inter-op parallelism stays off: the parallel
+   * executor with 2 inter-op threads was slower, query p50 11.2 vs 7.5 ms and a
+   * batch of 32 passages 12.0 vs 8.5 s, on 2 cores). Measured with
+   * `npm run bench:embedder:threads` (real e5-small, passages streaming in
+   * while queries arrive, shared machine, median of 2 rounds):
+   * - 1 core: 1. More threads only time-slice the one core.
+   * - 2 cores: 2. A lone query takes half as long as with 1 thread (p50 6.8 vs
+   *   12.0 ms); under the mixed load passages/s were equal within the noise
+   *   (1.9 vs 2.2, rounds differ by 2x on a shared box). 4 threads on 2 cores:
+   *   no faster (1.8), idle query p50 8.8 ms.
+   * - 4+ cores (not measured here): all cores; the event loop and gRPC need
+   *   little CPU since only tokenizing runs beside inference. Set it lower to
+   *   leave cores to a co-located search service or database.
+   */
   EMBEDDER_INTRA_OP_THREADS: positiveInt(Math.max(1, cpus().length)),
   /**
-   * Let ONNX Runtime's intra-op threads spin-wait between runs. Shaves a little
-   * latency off back-to-back runs on dedicated cores, but burns CPU that the
-   * event loop (tokenizing, gRPC) needs on a small box: off by default.
+   * Let ONNX Runtime's intra-op threads spin-wait between runs. Meant for
+   * dedicated cores; on a small or shared box the spinning threads take CPU
+   * the next run, the event loop (tokenizing, gRPC) and neighbours need. Off
+   * by default. Measured on 2 shared cores (same bench as above): idle query
+   * p50 with spinning 17.0 / 28.1 / 59.9 ms at 1 / 2 / 4 threads vs 12.0 / 6.8 /
+   * 8.8 ms without, passages/s under load no better (2.6 / 1.6 / 0.8 vs 2.2 /
+   * 1.9 / 1.8) and, at 2 and 4 threads, queries timing out behind the load.
+   * Consider it only with cores reserved for the embedder.
    */
   EMBEDDER_ORT_SPINNING: boolean(false),
   /** How long SIGTERM waits for in-flight and queued work before exiting. */

@@ -41,7 +41,7 @@ beforeAll(async () => {
   client = embedderClient(grpcPort);
   const model = await loadModelDirectory(modelDir);
   tokenizer = new TextTokenizer(model.tokenizerJson, model.tokenizerConfig, model.maxTokens);
-  runner = await OnnxRunner.load(model.onnxPath, 1);
+  runner = await OnnxRunner.load({ onnxPath: model.onnxPath, intraOpThreads: 1 });
   await waitFor(async () => (await httpStatus(httpPort, '/readyz')) === 200);
 });
 

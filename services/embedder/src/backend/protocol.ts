@@ -5,6 +5,8 @@ export interface InitMessage {
   onnxPath: string;
   intraOpThreads: number;
   allowSpinning: boolean;
+  /** Attention heads (config.json), so the loader can fuse attention. */
+  numHeads?: number;
 }
 
 /** A padded batch: ids is rows × seqLen, right-padded; lengths are the real lengths. */

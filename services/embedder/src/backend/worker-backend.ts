@@ -12,6 +12,8 @@ export interface WorkerBackendOptions {
   intraOpThreads: number;
   /** Let ONNX Runtime's idle threads spin (see EMBEDDER_ORT_SPINNING). */
   allowSpinning?: boolean;
+  /** Attention heads of the model (config.json), for the load-time graph rewrite. */
+  numHeads?: number;
   /** A run longer than this is declared wedged. */
   watchdogMs: number;
   /** A small batch that must succeed before the backend reports ready. */
@@ -121,6 +123,7 @@ export class WorkerBackend extends EventEmitter {
         onnxPath: this.options.onnxPath,
         intraOpThreads: this.options.intraOpThreads,
         allowSpinning: this.options.allowSpinning ?? false,
+        numHeads: this.options.numHeads,
       });
     });
 

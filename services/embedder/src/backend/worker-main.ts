@@ -15,7 +15,7 @@ export function serveWorker(hooks: { beforeRun?: (msg: RunMessage) => void } = {
 
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'init') {
-      OnnxRunner.load(msg.onnxPath, msg.intraOpThreads, msg.allowSpinning).then(
+      OnnxRunner.load({ onnxPath: msg.onnxPath, intraOpThreads: msg.intraOpThreads, allowSpinning: msg.allowSpinning, numHeads: msg.numHeads }).then(
         (loaded) => {
           runner = loaded;
           send({ type: 'ready', inputNames: loaded.inputNames });

@@ -19,6 +19,8 @@ export interface ModelDirectory {
   modelId: string;
   profile: ProfileName;
   hiddenSize: number;
+  /** Attention heads (config.json num_attention_heads), when the config says. */
+  numHeads?: number;
   /** Tokens per input the model accepts, special tokens included. */
   maxTokens: number;
   /** True for generated test fixtures: their vectors carry no meaning. */
@@ -106,6 +108,7 @@ export async function loadModelDirectory(dir: string, overrides: ModelDirOverrid
     modelId,
     profile,
     hiddenSize,
+    numHeads: typeof config.num_attention_heads === 'number' && Number.isInteger(config.num_attention_heads) ? config.num_attention_heads : undefined,
     maxTokens: maxTokensOf(tokenizerConfig, config),
     fixture: manifest.fixture === true,
   };
