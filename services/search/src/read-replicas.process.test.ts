@@ -189,10 +189,13 @@ describeCluster('read replicas on a real streaming replica', () => {
       expect(await client.upsert([{ tenantId: 'svc', id: 'a', locale: 'en', title: 'Quarterly invoice', content: 'The invoice for the quarter.' }])).toMatchObject({ inserted: 1 });
       expect((await client.get('svc', 'a')).document?.document?.title).toBe('Quarterly invoice');
       const before = await replicaReads();
-      await new Promise((r) => setTimeout(r, 2 * CHECK_MS));
-      const res = await client.search({ tenantId: 'svc', query: 'invoice', mode: SearchMode.SEARCH_MODE_KEYWORD });
-      expect(res.hits.map((h) => h.id)).toEqual(['a']);
-      expect(await replicaReads()).toBeGreaterThan(before);
+      // Once the replica has replayed the write (the lag check runs every CHECK_MS; a loaded box may need
+      // longer than two checks), searches go to the replica and still find the document.
+      await waitFor(async () => {
+        const res = await client.search({ tenantId: 'svc', query: 'invoice', mode: SearchMode.SEARCH_MODE_KEYWORD });
+        expect(res.hits.map((h) => h.id)).toEqual(['a']);
+        return (await replicaReads()) > before;
+      }, 15_000, 2 * CHECK_MS);
     } finally {
       client.close();
       await search.stop();
